@@ -1,0 +1,290 @@
+"""The budget file format: one department, one fiscal year.
+
+These models are the single definition of the format: `generator.source` validates YAML
+against them and `schema/budget.schema.json` (for editors) is generated from them
+(`invoke schema`). Amounts are yuan as `Decimal`; classification codes are strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+
+# ---------------------------------------------------------------- basic types
+
+Money = Annotated[
+    Decimal,
+    Field(ge=0, decimal_places=2, allow_inf_nan=False),
+    WithJsonSchema(
+        {
+            "type": "number",
+            "minimum": 0,
+            "multipleOf": 0.01,
+            "description": "金额，单位：元，最多两位小数 / amount in yuan, at most 2 decimals",
+        }
+    ),
+]
+
+
+def _code(digits: int, what: str) -> object:
+    # YAML editors read an unquoted code as a number, so the schema accepts both; the loader
+    # always keeps the digits exactly as typed.
+    return WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": rf"^\d{{{digits}}}$"},
+                {"type": "integer", "minimum": 10 ** (digits - 1), "maximum": 10**digits - 1},
+            ],
+            "description": what,
+        }
+    )
+
+
+FunctionCode = Annotated[
+    str,
+    Field(pattern=r"^\d{7}$"),
+    _code(7, "支出功能分类科目【项】级编码，7位，如 2120199 / functional classification code at 项 level (7 digits)"),
+]
+EconomicCode = Annotated[
+    str,
+    Field(pattern=r"^\d{5}$"),
+    _code(5, "部门预算支出经济分类科目【款】级编码，5位，如 30201 / economic classification code at 款 level (5 digits)"),
+]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+Source = Literal[
+    "一般公共预算",
+    "政府性基金",
+    "国有资本经营",
+    "事业收入",
+    "事业单位经营收入",
+    "上级补助收入",
+    "其他收入",
+    "上年结转",
+]
+"""Funding source of an expenditure line. Income by source is derived from these tags."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    """A human-readable text in both languages. Markdown; figures as {{placeholders}}."""
+
+    zh: NonEmpty = Field(description="中文")
+    en: NonEmpty = Field(description="English")
+
+
+# ---------------------------------------------------------------- department
+
+
+class Department(Strict):
+    slug: Slug = Field(description="网址中的部门名，如 anting-city-operations / URL name of the department")
+    name: Text = Field(description="部门（单位）全称 / full name of the department")
+    supervisor: Text = Field(description="预算主管部门 / supervising budget department")
+    kind: Literal["行政", "参公", "事业"] = Field(
+        description="单位性质：行政单位、参照公务员法管理的事业单位（参公）、事业单位。行政和参公单位才有机关运行经费。"
+        " / kind of unit; only 行政 and 参公 units have 机关运行经费"
+    )
+
+
+# ---------------------------------------------------------------- line items
+
+
+class BasicLine(Strict):
+    """One 基本支出 line: 功能分类项 × 经济分类款 × 资金来源."""
+
+    function: FunctionCode
+    economic: EconomicCode
+    amount: Money
+    source: Source = Field("一般公共预算", description="资金来源，默认一般公共预算 / funding source")
+
+
+class SubItem(Strict):
+    name: Text
+    amount: Money
+
+
+class Indicator(Strict):
+    """One 分解目标 row of a performance form; its 一级指标 follows from the 二级指标."""
+
+    kind: Literal[
+        "数量指标",
+        "质量指标",
+        "时效指标",
+        "成本指标",
+        "经济效益指标",
+        "社会效益指标",
+        "生态效益指标",
+        "可持续影响指标",
+        "服务对象满意度指标",
+    ] = Field(description="二级指标 / second-level indicator")
+    target: Text | None = Field(None, description="指标目标值 / target value (blank on the form if omitted)")
+
+
+class PerformanceForm(Strict):
+    """上海市财政支出项目绩效目标申报表."""
+
+    attribute: Literal["一次性项目", "经常性项目"] = Field(description="项目属性")
+    use: Literal["事业/专业类", "基本建设工程类", "信息化建设工程类", "政策补贴类", "政府购买类", "其他"] = Field(
+        description="资金用途"
+    )
+    funding_level: list[Literal["中央财政", "省级财政", "市级财政", "县(区)财政", "镇(街道)财政", "自筹资金"]] = Field(
+        min_length=1, description="资金来源（表上的勾选项）"
+    )
+    manager: Text = Field(description="项目负责人")
+    contact: Text = Field(description="联系人")
+    phone: NonEmpty = Field(description="联系电话")
+    start: dt.date = Field(description="开始时间 YYYY-MM-DD")
+    end: dt.date = Field(description="结束时间 YYYY-MM-DD")
+    overview: Text = Field(description="项目概况")
+    basis: Text = Field(description="立项依据")
+    necessity: Text = Field(description="项目设立的必要性")
+    safeguards: Text = Field(description="保证项目实施的制度、措施")
+    total_budget: Money = Field(description="项目总预算（元），不小于项目当年预算")
+    last_year_budget: Money | None = Field(None, description="同名项目上年预算额（元）；无则留空")
+    last_year_executed: Money | None = Field(None, description="同名项目上年预算执行数（元）；无则留空")
+    sub_items: list[SubItem] = Field(min_length=1, description="子项目及预算金额（元）")
+    sub_items_cover: Literal["当年预算", "总预算"] = Field(
+        "当年预算",
+        description="子项目金额分解的是项目当年预算（默认）还是项目总预算 / which budget the sub-items break down",
+    )
+    plan: Text = Field(description="项目实施计划")
+    overall_goal: Text = Field(description="项目总目标")
+    annual_goal: Text = Field(description="年度绩效目标")
+    indicators: list[Indicator] = Field(min_length=1, description="分解目标")
+    remarks: Text | None = Field(None, description="备注")
+    unit_head: Text = Field(description="填报单位负责人")
+    filled_by: Text = Field(description="填报人")
+    filled_on: dt.date = Field(description="填报日期")
+
+
+class KeyProject(Strict):
+    """The section 七 description of a 重点项目; its budget paragraph is computed."""
+
+    overview: Text = Field(description="项目概述")
+    basis: Text = Field(description="立项依据")
+    implementer: Text = Field(description="实施主体")
+    plan: Text = Field(description="实施方案")
+    goal: Text = Field(description="绩效目标")
+    budget_note: Text | None = Field(
+        None, description="年度预算安排（可选，用 {{project.<id>}} 等占位符引用金额；缺省时自动生成）"
+    )
+
+
+class Project(Strict):
+    id: Slug = Field(description="项目标识，文件内唯一 / project id, unique in the file")
+    name: Text
+    function: FunctionCode
+    funding: dict[Source, Money] = Field(
+        min_length=1, description="按资金来源列出的项目当年预算（元） / this year's budget by funding source"
+    )
+    key: KeyProject | None = Field(None, description="重点项目说明（第七部分） / key project description")
+    form: PerformanceForm | None = Field(None, description="项目绩效目标申报表（第八部分）")
+
+
+class ThreePublicLine(Strict):
+    kind: Literal["因公出国(境)费", "公务接待费", "公务用车购置费", "公务用车运行费"]
+    amount: Money
+    note: Text | None = None
+
+
+class ProcurementItem(Strict):
+    name: Text
+    category: Literal["货物", "工程", "服务"]
+    amount: Money
+    project: Slug | None = Field(None, description="所属项目 id（可选）")
+    reserved_sme: Money = Field(Decimal(0), description="其中面向中小企业预留金额（元）")
+    reserved_micro: Money = Field(Decimal(0), description="其中面向小微企业预留金额（元），是中小企业预留的一部分")
+
+
+class Assets(Strict):
+    vehicles: int = Field(ge=0, description="车辆（辆）")
+    general_equipment: int = Field(ge=0, description="单价50万元以上通用设备（台、套）")
+    special_equipment: int = Field(ge=0, description="单价100万元以上专用设备（台、套）")
+    note: Text | None = None
+
+
+class ThreePublicLastYear(Strict):
+    outbound: Money = Field(description="因公出国(境)费")
+    reception: Money = Field(description="公务接待费")
+    vehicle_purchase: Money = Field(description="公务用车购置费")
+    vehicle_operation: Money = Field(description="公务用车运行费")
+
+
+class LastYear(Strict):
+    """Last year's budget figures the narrative compares against (until last year's file exists)."""
+
+    total: Money = Field(description="上年部门预算收入（支出）总额（元）")
+    three_public: ThreePublicLastYear = Field(description="上年\u201c三公\u201d经费预算（元）")
+    operating_costs: Money | None = Field(None, description="上年机关运行经费预算（元），行政、参公单位填写")
+
+
+class Reasons(Strict):
+    """Authored reasons for the year-on-year changes; the figures themselves are computed."""
+
+    income: Text | None = Field(None, description="收入总额比上年增减的主要原因")
+    expenditure: Text | None = Field(None, description="支出总额比上年增减的主要原因")
+    three_public: Text | None = Field(None, description="\u201c三公\u201d经费比上年增减的原因")
+    operating_costs: Text | None = Field(None, description="机关运行经费比上年增减的原因")
+
+
+class GlossaryTerm(Strict):
+    term: Text
+    definition: Text
+
+
+class Purposes(Strict):
+    """主要用于… texts of section 四 that override the computed lists."""
+
+    function: dict[FunctionCode, Text] = Field(default_factory=dict, description="按功能分类项：基本支出部分主要用于…")
+    economic: dict[Annotated[str, Field(pattern=r"^\d{3}$")], Text] = Field(
+        default_factory=dict, description="按经济分类类：主要用于…"
+    )
+
+
+Paragraph = Literal[
+    "income",
+    "expenditure",
+    "general_public",
+    "basic",
+    "government_fund",
+    "state_capital",
+    "three_public",
+    "operating_costs",
+    "procurement",
+    "performance",
+    "assets",
+]
+
+
+class Budget(Strict):
+    """部门预算：一个部门一个年度 / one department's budget for one year."""
+
+    year: int = Field(ge=2000, le=2100, description="预算年度 / fiscal year")
+    department: Department
+    display_unit: Literal["万元", "元"] = Field("万元", description="表格金额单位 / unit of the tables")
+    functions: Text = Field(description="一、部门主要职能")
+    organisation: Text = Field(description="二、部门机构设置")
+    special_terms: list[GlossaryTerm] = Field(default_factory=list, description="名词解释之专有名词（可为空）")
+    basic: list[BasicLine] = Field(default_factory=list, description="基本支出明细 / basic expenditure lines")
+    projects: list[Project] = Field(default_factory=list, description="项目支出 / projects")
+    three_public: list[ThreePublicLine] = Field(default_factory=list, description="\u201c三公\u201d经费明细")
+    procurement: list[ProcurementItem] = Field(default_factory=list, description="政府采购预算明细")
+    assets: Assets = Field(description="国有资产占有使用情况")
+    last_year: LastYear
+    reasons: Reasons = Field(default_factory=Reasons)
+    purposes: Purposes = Field(default_factory=Purposes)
+    narrative: dict[Paragraph, Text] = Field(
+        default_factory=dict,
+        description="手写段落，替换自动生成的说明段落；其中每个金额、百分比都会与计算结果核对",
+    )
+    declared: dict[str, Money] = Field(
+        default_factory=dict,
+        description="声明数（如批复控制数），键为数字名称如 total、income.财政拨款，与计算结果核对",
+    )
