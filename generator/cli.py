@@ -1,0 +1,64 @@
+"""Command line: `budget check` and `budget schema` (tasks.py calls these)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .diagnostics import ERROR, Issue
+
+
+def print_issues(issues: list[Issue], lang: str, out=sys.stderr) -> None:
+    for i in issues:
+        print(i.format(lang), file=out)
+    errors = sum(1 for i in issues if i.severity == ERROR)
+    warnings = len(issues) - errors
+    if lang == "zh":
+        print(f"共 {errors} 个错误，{warnings} 个警告。" if issues else "检查通过：没有发现问题。", file=out)
+    else:
+        print(f"{errors} error(s), {warnings} warning(s)." if issues else "All clear: no problems found.", file=out)
+
+
+def check(content: Path, lang: str, strict: bool, as_json: bool) -> int:
+    from .pipeline import load_content
+
+    result = load_content(content, root=Path.cwd())
+    if as_json:
+        print(json.dumps([i.as_dict() for i in result.issues], ensure_ascii=False, indent=2))
+    else:
+        print_issues(result.issues, lang)
+    return 1 if result.failed(strict) else 0
+
+
+def schema_text() -> str:
+    from .model import Budget
+
+    schema = Budget.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "budget.schema.json"
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="budget", description="部门预算公开 / department budget disclosure")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("check", help="validate all content without rendering")
+    p.add_argument("--content", type=Path, default=Path("content"))
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--strict", action="store_true", help="warnings fail too")
+    p.add_argument("--json", action="store_true", help="print the issues as JSON")
+    s = sub.add_parser("schema", help="write the JSON Schema of the budget format")
+    s.add_argument("--out", type=Path, default=Path("schema/budget.schema.json"))
+    args = parser.parse_args(argv)
+    if args.command == "check":
+        return check(args.content, args.lang, args.strict, args.json)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(schema_text(), encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,280 @@
+"""load → validate → compute → check, for every budget file under content/budgets/.
+
+`load_content()` is the plain Python API the HTML and PDF stages (and `invoke check`)
+consume. It never raises on bad content: every problem is an `Issue`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from . import catalogue as catalogue_module
+from .checks import Outcome, run
+from .diagnostics import ERROR, Both, Issue, Location, issue, sort_key, suggestion
+from .figures import AMOUNT, COUNT, PERCENT, Figure, build_figures, find_claims, matches, split
+from .labels import Label
+from .ledger import Ledger, project_amount
+from .model import Budget, Text
+from .money import UNIT_FACTORS, ZERO, grouped, to_unit
+from .narrative import NarrativeWriter
+from .source import SourceFile, read_file
+from .tables import Table, build_tables
+from .validate import check_meaning, parse
+
+# Text fields that are names or targets, not prose: no placeholders, no claim checks.
+NOT_PROSE = {"name", "supervisor", "target", "manager", "contact", "unit_head", "filled_by", "term"}
+KIND_WORDS = {AMOUNT: Both("金额", "amount"), PERCENT: Both("百分比", "percentage"), COUNT: Both("项目个数", "project count")}
+
+
+@dataclass
+class DepartmentBudget:
+    source: SourceFile
+    budget: Budget
+    ledger: Ledger
+    tables: dict[str, Table]
+    figures: dict[str, Figure]
+    paragraphs: dict[str, tuple[Label, bool]]
+    key_project_budgets: dict[str, Label]
+    checked: dict[str, Decimal]  # the keyed amounts the reconciliation reads, exact yuan
+    shown: dict[str, Decimal]  # the same as readers see them, in yuan
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        return self.budget.department.slug
+
+    @property
+    def year(self) -> int:
+        return self.budget.year
+
+    @property
+    def unit(self) -> str:
+        return self.budget.display_unit
+
+    def where(self, data_path: tuple) -> Location:
+        return self.source.positions.at(data_path)
+
+
+@dataclass
+class Content:
+    budgets: list[DepartmentBudget]
+    issues: list[Issue]
+
+    def failed(self, strict: bool = False) -> bool:
+        return any(strict or i.severity == ERROR for i in self.issues)
+
+
+# ---------------------------------------------------------------- prose
+
+
+def prose_fields(obj: object, here: tuple = ()):
+    """Every authored prose Text of a budget with its data path."""
+    if isinstance(obj, Text):
+        yield here, obj
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            if name not in NOT_PROSE:
+                yield from prose_fields(getattr(obj, name), here + (name,))
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            yield from prose_fields(item, here + (i,))
+    elif isinstance(obj, dict):
+        for key, item in obj.items():
+            yield from prose_fields(item, here + (key,))
+
+
+def check_text(text: str, figures: dict[str, Figure], locate) -> list[Issue]:
+    """Placeholders must name figures; literal amounts, percentages and counts must match one."""
+    found = []
+    for kind, offset, content in split(text):
+        if kind == "broken":
+            found.append(issue("E210", locate(offset), text=content))
+        elif kind == "figure" and content not in figures:
+            close = difflib.get_close_matches(content, list(figures), n=3, cutoff=0.6)
+            found.append(issue("E209", locate(offset), key=content, hint=suggestion(close)))
+        elif kind == "text":
+            for claim in find_claims(content):
+                if not matches(claim, figures):
+                    found.append(issue("E303", locate(offset + claim.offset), kind=KIND_WORDS[claim.kind], figure=claim.written))
+    return found
+
+
+# ---------------------------------------------------------------- one budget
+
+
+def _checked_figures(db_figures: dict[str, Figure], budget: Budget) -> dict[str, Decimal]:
+    """The amounts the identities read: table cells, projects, forms, procurement."""
+    out = {k.removeprefix("table."): f.value for k, f in db_figures.items() if k.startswith("table.")}
+    for p in budget.projects:
+        out[f"project.{p.id}"] = project_amount(p)
+        if p.form:
+            out[f"form.{p.id}.this_year"] = project_amount(p)
+            out[f"form.{p.id}.total_budget"] = p.form.total_budget
+            for n, sub in enumerate(p.form.sub_items):
+                out[f"form.{p.id}.sub.{n}"] = sub.amount
+            out[f"form.{p.id}.sub_basis"] = project_amount(p) if p.form.sub_items_cover == "当年预算" else p.form.total_budget
+    for key in ("total", "货物", "工程", "服务", "sme", "micro"):
+        out[f"procurement.{key}"] = db_figures[f"procurement.{key}"].value
+    return out
+
+
+def shown_in_yuan(key: str, value: Decimal, unit: str) -> Decimal:
+    """What a reader sees for a keyed amount, back in yuan: forms print yuan, the rest `unit`."""
+    if key.startswith(("form.", "project.")):
+        return value
+    return to_unit(value, unit) * UNIT_FACTORS[unit]
+
+
+def money_text(value: Decimal) -> str:
+    return f"{grouped(value)}元"
+
+
+def outcome_issues(db: DepartmentBudget, outcomes: list[Outcome]) -> list[Issue]:
+    found = []
+    ids = {p.id: i for i, p in enumerate(db.budget.projects)}
+    for o in outcomes:
+        if o.status == "ok":
+            continue
+        keys = o.comparison.left + o.comparison.right
+        form_ids = {k.split(".")[1] for k in keys if k.startswith("form.")}
+        if len(form_ids) == 1 and form_ids <= set(ids):
+            where = db.where(("projects", ids[form_ids.pop()], "form", "sub_items"))
+        else:
+            where = Location(db.source.path)
+        if o.status == "mismatch":
+            left, right = o.left, o.right
+            found.append(issue("E301", where, name=Both(o.comparison.name.zh, o.comparison.name.en),
+                               left=money_text(left), right=money_text(right), diff=money_text(abs(left - right))))
+        else:
+            left, right = o.left_shown, o.right_shown
+            found.append(issue("W302", where, name=Both(o.comparison.name.zh, o.comparison.name.en),
+                               left=money_text(left), right=money_text(right), diff=money_text(abs(left - right))))
+    return found
+
+
+def compute(src: SourceFile, budget: Budget, cat, last_year_total: Decimal) -> DepartmentBudget:
+    ledger = Ledger(budget, cat)
+    tables = build_tables(ledger)
+    figures = build_figures(ledger, tables, last_year_total)
+    writer = NarrativeWriter(budget, ledger, figures, cat)
+    checked = _checked_figures(figures, budget)
+    shown = {k: shown_in_yuan(k, v, budget.display_unit) for k, v in checked.items()}
+    return DepartmentBudget(
+        source=src, budget=budget, ledger=ledger, tables=tables, figures=figures,
+        paragraphs=writer.paragraphs(),
+        key_project_budgets={p.id: (p.key.budget_note and Label(p.key.budget_note.zh, p.key.budget_note.en))
+                             or writer.key_project_budget(p.id) for p in budget.projects if p.key},
+        checked=checked, shown=shown,
+    )
+
+
+def check_budget(db: DepartmentBudget) -> list[Issue]:
+    found: list[Issue] = []
+    budget, pos = db.budget, db.source.positions
+    for here, text in prose_fields(budget):
+        for lang in ("zh", "en"):
+            path = here + (lang,)
+            value = getattr(text, lang)
+            found += check_text(value, db.figures, lambda off, p=path, v=value: pos.within(p, v, off))
+    for key, (text, authored) in db.paragraphs.items():
+        if not authored:  # generated text is checked too: a bug in the generator must not publish
+            for lang in ("zh", "en"):
+                found += check_text(text(lang), db.figures, lambda off: Location(db.source.path))
+    for key, stated in budget.declared.items():
+        where = pos.at(("declared", key))
+        figure = db.figures.get(key)
+        if figure is None or figure.kind != AMOUNT:
+            close = difflib.get_close_matches(key, [k for k, f in db.figures.items() if f.kind == AMOUNT], n=3, cutoff=0.6)
+            found.append(issue("E212", pos.at(("declared", key), key=True), key=key, hint=suggestion(close)))
+        elif figure.value != stated:
+            found.append(issue("E304", where, key=key, stated=money_text(stated), computed=money_text(figure.value)))
+    for i, p in enumerate(budget.projects):
+        if p.form and p.form.last_year_budget is not None and p.form.last_year_executed is not None:
+            if p.form.last_year_executed > p.form.last_year_budget:
+                found.append(issue("W307", pos.at(("projects", i, "form", "last_year_executed")),
+                                   executed=p.form.last_year_executed, budget=p.form.last_year_budget))
+    db.outcomes = run(db.checked, db.shown)
+    found += outcome_issues(db, db.outcomes)
+    return found
+
+
+# ---------------------------------------------------------------- all budgets
+
+
+def budget_files(content: Path) -> list[Path]:
+    folder = content / "budgets"
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def _display(path: Path, root: Path | None) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve())) if root else str(path)
+    except ValueError:
+        return str(path)
+
+
+def _last_year_issues(db: DepartmentBudget, previous: DepartmentBudget) -> list[Issue]:
+    """Stated last-year figures must equal what last year's own file computes."""
+    found = []
+    stated = db.budget.last_year
+    prev_three = previous.tables["09"].rows[0].values
+    pairs = [
+        (("last_year", "total"), "total", stated.total, previous.ledger.total),
+        (("last_year", "three_public", "outbound"), "three_public.outbound", stated.three_public.outbound, prev_three["outbound"]),
+        (("last_year", "three_public", "reception"), "three_public.reception", stated.three_public.reception, prev_three["reception"]),
+        (("last_year", "three_public", "vehicle_purchase"), "three_public.vehicle_purchase",
+         stated.three_public.vehicle_purchase, prev_three["vehicle_purchase"]),
+        (("last_year", "three_public", "vehicle_operation"), "three_public.vehicle_operation",
+         stated.three_public.vehicle_operation, prev_three["vehicle_operation"]),
+    ]
+    if stated.operating_costs is not None and previous.ledger.operating_costs is not None:
+        pairs.append((("last_year", "operating_costs"), "operating_costs", stated.operating_costs, previous.ledger.operating_costs))
+    for path, key, value, computed in pairs:
+        if value != computed:
+            found.append(issue("E306", db.where(path), key=key, stated=money_text(value), computed=money_text(computed),
+                               year=previous.year))
+    return found
+
+
+def load_content(content: Path, root: Path | None = None) -> Content:
+    cat = catalogue_module.load()
+    issues: list[Issue] = []
+    parsed: list[tuple[SourceFile, Budget]] = []
+    for path in budget_files(content):
+        src, found = read_file(path, _display(path, root))
+        issues += found
+        if src is None:
+            continue
+        budget, found = parse(src)
+        issues += found
+        if budget is None:
+            continue
+        found = check_meaning(budget, src, cat)
+        issues += found
+        if not any(i.severity == ERROR for i in found):
+            parsed.append((src, budget))
+
+    seen: dict[tuple, SourceFile] = {}
+    unique = []
+    for src, budget in parsed:
+        key = (budget.department.slug, budget.year)
+        if key in seen:
+            issues.append(issue("E204", src.positions.at(("department", "slug")), slug=key[0], year=key[1], other=seen[key].path))
+            continue
+        seen[key] = src
+        unique.append((src, budget))
+
+    budgets = [compute(src, budget, cat, budget.last_year.total) for src, budget in unique]
+    by_key = {(db.slug, db.year): db for db in budgets}
+    for db in budgets:
+        issues += check_budget(db)
+        previous = by_key.get((db.slug, db.year - 1))
+        if previous is not None:
+            issues += _last_year_issues(db, previous)
+    budgets.sort(key=lambda db: (-db.year, db.slug))
+    return Content(budgets, sorted(issues, key=sort_key))
