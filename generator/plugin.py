@@ -1,0 +1,193 @@
+"""The Pelican side: a generator that turns content/budgets/*.yaml into the bilingual site.
+
+generate_context: load → validate → compute → check every budget, render every page in
+memory and read its figures back. Any error stops the build here, before a single file
+is written, so output/ is never half-written by bad content.
+generate_output: write the pages, the data files and the PDFs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from . import pdf
+from .cli import print_issues
+from .diagnostics import Issue
+from .pipeline import Content, DepartmentBudget, load_content
+from .readback import verify
+from .render import HTML_LANG, LANGS, View, department_url, pdf_download_name, pdf_name
+
+log = logging.getLogger(__name__)
+
+
+class BuildStopped(SystemExit):
+    """Stops Pelican cleanly (no traceback): the issue list has already been printed."""
+
+    def __init__(self):
+        super().__init__(1)
+
+
+def stop(issues: list[Issue], settings: dict) -> None:
+    print_issues(issues, settings.get("BUDGET_MESSAGES_LANG", "zh"))
+    raise BuildStopped()
+
+
+class BudgetGenerator(Generator):
+    def generate_context(self):
+        root = Path(self.settings.get("PATH_ROOT", Path(self.path).parent))
+        self.content: Content = load_content(Path(self.path), root=root)
+        strict = self.settings.get("BUDGET_STRICT", False)
+        if self.content.failed(strict):
+            stop(self.content.issues, self.settings)
+        if self.content.issues:  # warnings only
+            print_issues(self.content.issues, self.settings.get("BUDGET_MESSAGES_LANG", "zh"))
+
+        self.pages: dict[tuple, str] = {}
+        self.pdf_html: dict[tuple, str] = {}
+        problems: list[Issue] = []
+        want_pdf = self.settings.get("BUDGET_PDF", True)
+        for db in self.content.budgets:
+            for lang in LANGS:
+                html = self.render_department(db, lang)
+                problems += verify(db, html, lang, f"{department_url(lang, db.year, db.slug)}index.html")
+                self.pages[(db.slug, db.year, lang)] = html
+                if want_pdf:
+                    doc = self.render_pdf_html(db, lang)
+                    problems += verify(db, doc, lang, f"{department_url(lang, db.year, db.slug)}{pdf_name(db, lang)}")
+                    self.pdf_html[(db.slug, db.year, lang)] = doc
+        if problems:
+            stop(problems, self.settings)
+        self.pdf_jobs: list[pdf.Job] = []
+        if want_pdf and self.content.budgets:
+            self.prepare_pdfs()
+        self.context["budgets"] = self.content.budgets
+
+    def prepare_pdfs(self) -> None:
+        """Render the PDFs (or find them in the cache) before anything is written."""
+        problems = pdf.preflight()
+        if problems:
+            stop(problems, self.settings)
+        for (slug, year, lang), html in self.pdf_html.items():
+            db = next(d for d in self.content.budgets if (d.slug, d.year) == (slug, year))
+            out = Path(self.output_path) / department_url(lang, year, slug) / pdf_name(db, lang)
+            self.pdf_jobs.append(pdf.Job(html=html, out=out))
+        cache = Path(self.settings.get("BUDGET_CACHE", Path(self.path).parent / ".cache")) / "pdf"
+        problems, self.pdf_results = pdf.prepare(self.pdf_jobs, cache, self.theme)
+        if problems:
+            stop(problems, self.settings)
+
+    # ---- rendering (in memory)
+    def common(self, lang: str, url: str, other_url: str) -> dict:
+        return {
+            "lang": lang,
+            "html_lang": HTML_LANG[lang],
+            "page_url": url,
+            "alternates": [(HTML_LANG[lang], url), (HTML_LANG["en" if lang == "zh" else "zh"], other_url)],
+            "other_lang": "en" if lang == "zh" else "zh",
+            "other_url": other_url,
+            "site_title": self.settings["SITE_TITLE"][lang],
+        }
+
+    def department_context(self, db: DepartmentBudget, lang: str) -> dict:
+        other = "en" if lang == "zh" else "zh"
+        url = department_url(lang, db.year, db.slug)
+        context = self.context.copy()
+        context.update(self.common(lang, url, department_url(other, db.year, db.slug)))
+        context.update({
+            "v": View(db, lang),
+            "pdf_url": pdf_name(db, lang) if self.settings.get("BUDGET_PDF", True) else None,
+            "pdf_download": pdf_download_name(db, lang),
+        })
+        return context
+
+    def render_department(self, db: DepartmentBudget, lang: str) -> str:
+        context = self.department_context(db, lang)
+        context["SITEURL"] = "../../.."
+        return self.get_template("department").render(context)
+
+    def render_pdf_html(self, db: DepartmentBudget, lang: str) -> str:
+        context = self.department_context(db, lang)
+        context["pdf_css"] = pdf.stylesheet_urls(self.theme)
+        return self.get_template("pdf").render(context)
+
+    # ---- writing
+    def generate_output(self, writer):
+        relative = self.settings.get("RELATIVE_URLS", False)
+        by_year: dict[int, list[DepartmentBudget]] = defaultdict(list)
+        for db in self.content.budgets:
+            by_year[db.year].append(db)
+        years = sorted(by_year, reverse=True)
+
+        writer.write_file("index.html", self.get_template("landing"), self.context, relative,
+                          **self.common("zh", "", ""), years=years, by_year=by_year, langs=LANGS)
+        for lang in LANGS:
+            other = "en" if lang == "zh" else "zh"
+            writer.write_file(f"{lang}/index.html", self.get_template("lang_index"), self.context, relative,
+                              **self.common(lang, f"{lang}/", f"{other}/"), years=years, by_year=by_year,
+                              views={(db.slug, db.year): View(db, lang) for db in self.content.budgets})
+            for year in years:
+                writer.write_file(f"{lang}/{year}/index.html", self.get_template("year_index"), self.context, relative,
+                                  **self.common(lang, f"{lang}/{year}/", f"{other}/{year}/"), year=year,
+                                  views=[View(db, lang) for db in by_year[year]])
+
+        for db in self.content.budgets:
+            for lang in LANGS:
+                folder = department_url(lang, db.year, db.slug)
+                writer.write_file(f"{folder}index.html", self.get_template("department"),
+                                  self.department_context(db, lang), relative)
+                self.write_data(db, lang, Path(self.output_path) / folder)
+        pdf.place(self.pdf_jobs)
+
+    def write_data(self, db: DepartmentBudget, lang: str, folder: Path) -> None:
+        """Machine-readable copies beside the page: the tables, the reconciliation, CSV per table."""
+        folder.mkdir(parents=True, exist_ok=True)
+        data = {
+            "year": db.year,
+            "department": db.budget.department.model_dump(),
+            "unit": "元",
+            "display_unit": db.unit,
+            "tables": {number: {"title": {"zh": t.title.zh, "en": t.title.en},
+                                "cells": {k: str(v) for k, v in t.cells().items()}}
+                       for number, t in db.tables.items()},
+        }
+        (folder / "data.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        reconciliation = {
+            "year": db.year, "department": db.slug, "unit": "元",
+            "all_agree": all(o.status != "mismatch" for o in db.outcomes),
+            "outcomes": [o.as_dict() for o in db.outcomes],
+        }
+        (folder / "reconciliation.json").write_text(json.dumps(reconciliation, ensure_ascii=False, indent=1), encoding="utf-8")
+        view = View(db, lang)
+        for number, table in db.tables.items():
+            buf = io.StringIO()
+            w = csv.writer(buf)
+            w.writerow(["key", "row", "column", "yuan", f"shown ({view.unit_label})"])
+            for row, columns in table.all_rows():
+                for col in columns:
+                    value = row.values.get(col.key)
+                    if value is not None:
+                        w.writerow([f"{number}.{row.key}.{col.key}", view.t(row.label), view.t(col.label), str(value),
+                                    view.cell(value) or "0.00"])
+            (folder / f"table-{number}.csv").write_text(buf.getvalue(), encoding="utf-8-sig")
+
+
+def get_generators(pelican):
+    return BudgetGenerator
+
+
+def register():
+    from pelican import signals
+
+    signals.get_generators.connect(get_generators)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit("use `pelican content` or `invoke build`")

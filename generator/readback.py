@@ -1,0 +1,111 @@
+"""Read the figures back from a rendered page and reconcile them again.
+
+Templates mark every amount cell `data-cell="key"` and every figure in prose
+`data-figure="name"`. Here the rendered HTML is parsed, each displayed figure is compared
+with what the ledger says should be displayed, and the identities are run again on the
+figures as displayed, so that a template bug cannot publish.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from html.parser import HTMLParser
+
+from .checks import run
+from .diagnostics import Both, Issue, Location, issue
+from .money import UNIT_FACTORS, ZERO
+from .pipeline import DepartmentBudget, money_text
+
+
+class _Collector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.cells: dict[str, str] = {}
+        self.duplicates: list[str] = []
+        self.figures: list[tuple[str, str]] = []
+        self._open: list[tuple[str, str, list[str], int]] = []  # (kind, keys, text parts, depth)
+        self._depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        self._depth += 1
+        a = dict(attrs)
+        if "data-cell" in a:
+            self._open.append(("cell", a["data-cell"], [], self._depth))
+        elif "data-figure" in a:
+            self._open.append(("figure", a["data-figure"], [], self._depth))
+
+    def handle_endtag(self, tag):
+        if self._open and self._open[-1][3] == self._depth:
+            kind, keys, parts, _ = self._open.pop()
+            text = "".join(parts).strip()
+            if kind == "cell":
+                for key in keys.split():
+                    if key in self.cells:
+                        self.duplicates.append(key)
+                    self.cells[key] = text
+            else:
+                self.figures.append((keys, text))
+        self._depth -= 1
+
+    def handle_data(self, data):
+        for _, _, parts, _ in self._open:
+            parts.append(data)
+
+
+def parse_amount(text: str, factor: Decimal) -> Decimal:
+    """A displayed amount back in yuan: '' is zero, '4,829.15' in 万元 is 48291500."""
+    text = text.strip()
+    if text in ("", "-", "—"):
+        return ZERO
+    return Decimal(text.replace(",", "")) * factor
+
+
+def read_page(html: str) -> _Collector:
+    collector = _Collector()
+    collector.feed(html)
+    collector.close()
+    return collector
+
+
+def verify(db: DepartmentBudget, html: str, lang: str, what: str) -> list[Issue]:
+    """Issues for every figure of a rendered page (`what` names it) that differs from the ledger."""
+    where = Location(what)
+    page = read_page(html)
+    found: list[Issue] = []
+    factor = UNIT_FACTORS[db.unit]
+    rendered: dict[str, Decimal] = {}
+    for key, text in page.cells.items():
+        try:
+            rendered[key] = parse_amount(text, Decimal(1) if key.startswith("form.") else factor)
+        except InvalidOperation:
+            found.append(issue("E309", where, detail=Both(f"{key} 显示为 {text!r}，不是金额", f"{key} shows {text!r}, not an amount")))
+    for key in sorted(set(page.duplicates)):
+        found.append(issue("E309", where, detail=Both(f"{key} 出现了不止一次", f"{key} appears more than once")))
+
+    expected = {k: v for k, v in db.shown.items() if not k.startswith(("project.", "procurement."))}
+    for key, value in expected.items():
+        if key not in rendered:
+            found.append(issue("E309", where, detail=Both(f"缺少 {key}（应为 {money_text(value)}）", f"{key} is missing (should be {money_text(value)})")))
+        elif rendered[key] != value:
+            found.append(issue("E309", where, detail=Both(f"{key} 显示 {money_text(rendered[key])}，应为 {money_text(value)}",
+                                                          f"{key} shows {money_text(rendered[key])}, should be {money_text(value)}")))
+    for key in sorted(set(rendered) - set(expected)):
+        found.append(issue("E309", where, detail=Both(f"多出了 {key}", f"unexpected {key}")))
+
+    for name, text in page.figures:
+        figure = db.figures.get(name)
+        want = figure.show(lang, db.unit) if figure else None
+        if text != want:
+            found.append(issue("E309", where, detail=Both(f"文字中的 {{{{{name}}}}} 显示 {text!r}，应为 {want!r}",
+                                                          f"{{{{{name}}}}} in the text shows {text!r}, should be {want!r}")))
+
+    # The identities again, on the figures as displayed; other figures come from the ledger.
+    as_displayed = {**{k: v for k, v in db.shown.items() if k not in expected}, **rendered}
+    computed = {(o.check.id, o.comparison.name.en): o for o in db.outcomes}
+    for o in run(as_displayed, as_displayed):
+        before = computed.get((o.check.id, o.comparison.name.en))
+        same_as_computed = before is not None and (o.left_shown, o.right_shown) == (before.left_shown, before.right_shown)
+        if o.status == "mismatch" and not same_as_computed:
+            found.append(issue("E301", where, name=Both(o.comparison.name.zh + "（按页面显示）", o.comparison.name.en + " (as displayed)"),
+                               left=money_text(o.left), right=money_text(o.right), diff=money_text(abs(o.left - o.right))))
+    return found

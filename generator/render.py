@@ -1,0 +1,176 @@
+"""What templates see of one department budget in one language.
+
+Formatting lives here, not in templates, so the HTML page and the PDF (which share the
+same macros) cannot show a figure differently.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import cached_property
+
+import markdown
+from markupsafe import Markup, escape
+
+from . import labels as lb
+from .figures import split
+from .labels import Label
+from .ledger import project_amount
+from .model import Project, Text
+from .money import table_cell, yuan_text
+from .pipeline import DepartmentBudget
+
+LANGS = ("zh", "en")
+HTML_LANG = {"zh": "zh-CN", "en": "en"}  # only zh-CN makes fontconfig pick the SC fonts
+
+_md = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+
+
+def department_url(lang: str, year: int, slug: str) -> str:
+    return f"{lang}/{year}/{slug}/"
+
+
+def pdf_name(db: DepartmentBudget, lang: str) -> str:
+    return f"{db.slug}-{db.year}-budget-{lang}.pdf"
+
+
+def pdf_download_name(db: DepartmentBudget, lang: str) -> str:
+    """The name a citizen's browser saves the PDF under."""
+    name = db.budget.department.name
+    if lang == "zh":
+        return f"{db.year}年部门预算-{name.zh}.pdf"
+    return f"{db.year} department budget - {name.en}.pdf"
+
+
+class View:
+    def __init__(self, db: DepartmentBudget, lang: str):
+        self.db = db
+        self.b = db.budget
+        self.lang = lang
+        self.other_lang = "en" if lang == "zh" else "zh"
+        self.html_lang = HTML_LANG[lang]
+        self.year = db.year
+        self.labels = lb
+
+    # ---- words
+    def t(self, label: Label | Text | str | None) -> str:
+        if label is None:
+            return ""
+        if isinstance(label, str):
+            return label
+        return label.zh if self.lang == "zh" else label.en
+
+    def fmt(self, label: Label, **kw) -> str:
+        return self.t(label.format(**kw))
+
+    def choice(self, value: str) -> str:
+        return value if self.lang == "zh" else lb.CHOICE_EN.get(value, value)
+
+    @property
+    def department(self) -> str:
+        return self.t(self.b.department.name)
+
+    @property
+    def supervisor(self) -> str:
+        return self.t(self.b.department.supervisor)
+
+    @property
+    def unit_label(self) -> str:
+        return self.t(lb.UNIT_NAMES[self.db.unit])
+
+    # ---- figures
+    def cell(self, value: Decimal | None) -> str:
+        return table_cell(value, self.db.unit)
+
+    def yuan(self, value: Decimal | None) -> str:
+        return yuan_text(value)
+
+    def prose(self, text: Label | Text | None, inline: bool = False) -> Markup:
+        """Authored or generated Markdown with its placeholders filled in, as HTML.
+
+        Each filled-in figure is wrapped in <span data-figure="name"> so the reconciliation
+        can read the published sentence back.
+        """
+        if text is None:
+            return Markup("")
+        source = self.t(text)
+        out = []
+        for kind, _, content in split(source):
+            if kind == "figure":
+                figure = self.db.figures[content]
+                shown = figure.show(self.lang, self.db.unit)
+                out.append(f'<span class="fig" data-figure="{escape(content)}">{escape(shown)}</span>')
+            else:
+                out.append(content)
+        html = _md.reset().convert("".join(out))
+        if inline:
+            html = re.sub(r"^<p>(.*)</p>$", r"\1", html, flags=re.S)
+        return Markup(html)
+
+    # ---- structure
+    @cached_property
+    def paragraphs(self) -> dict[str, Label]:
+        return {key: text for key, (text, _) in self.db.paragraphs.items()}
+
+    def table(self, number: str):
+        return self.db.tables[number]
+
+    @property
+    def key_projects(self) -> list[Project]:
+        return [p for p in self.b.projects if p.key]
+
+    @property
+    def form_projects(self) -> list[Project]:
+        return [p for p in self.b.projects if p.form]
+
+    def project_amount(self, project: Project) -> Decimal:
+        return project_amount(project)
+
+    def sub_items_total(self, project: Project) -> Decimal:
+        return sum((s.amount for s in project.form.sub_items), Decimal(0))
+
+    def sub_basis_key(self, project: Project) -> str:
+        return "this_year" if project.form.sub_items_cover == "当年预算" else "total_budget"
+
+    def indicator_groups(self, project: Project) -> list[tuple[Label, list]]:
+        groups: dict[str, tuple[Label, list]] = {}
+        for ind in project.form.indicators:
+            level1 = lb.INDICATOR_LEVEL1[ind.kind]
+            groups.setdefault(level1.zh, (level1, []))[1].append(ind)
+        return list(groups.values())
+
+    def indicator_name(self, kind: str) -> str:
+        return kind if self.lang == "zh" else lb.INDICATOR_NAMES[kind]
+
+    def date(self, d) -> str:
+        return f"{d.year}年{d.month}月{d.day}日" if self.lang == "zh" else d.isoformat()
+
+    def period(self, project: Project) -> str:
+        f = project.form
+        if f is None:
+            return ""
+        return f"{self.date(f.start)}至{self.date(f.end)}" if self.lang == "zh" else f"{self.date(f.start)} to {self.date(f.end)}"
+
+    @property
+    def special_terms_statement(self) -> str:
+        return self.fmt(lb.NO_SPECIAL_TERMS, department=self.department, year=self.year)
+
+    # ---- reconciliation
+    @cached_property
+    def reconciliation(self) -> list[dict]:
+        """Outcomes grouped by check, for the citizen-facing section."""
+        groups: dict[str, dict] = {}
+        for o in self.db.outcomes:
+            g = groups.setdefault(o.check.id, {"check": o.check, "outcomes": [], "ok": True})
+            g["outcomes"].append(o)
+            g["ok"] = g["ok"] and o.status != "mismatch"
+        return list(groups.values())
+
+    def shown(self, value: Decimal, keys: tuple[str, ...]) -> str:
+        """A side of a comparison as readers see it: forms in yuan, tables in the display unit."""
+        if keys and all(k.startswith(("form.", "project.")) for k in keys):
+            return f"{yuan_text(value)} {'元' if self.lang == 'zh' else 'yuan'}"
+        from .money import UNIT_FACTORS, grouped
+
+        return f"{grouped(value / UNIT_FACTORS[self.db.unit])} {self.unit_label}"
