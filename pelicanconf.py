@@ -38,3 +38,5 @@ JINJA_ENVIRONMENT = {"undefined": StrictUndefined, "autoescape": True, "trim_blo
 BUDGET_PDF = True  # `invoke build --no-pdf` sets this to false for quick previews
 BUDGET_STRICT = False  # `invoke build --strict`: warnings stop the build too
 BUDGET_MESSAGES_LANG = "zh"
+
+READERS = {"rst": None}  # pages are Markdown; docutils has no zh localisation and would warn

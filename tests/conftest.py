@@ -1,0 +1,63 @@
+"""Shared fixtures: the shipped content, a built site, and helpers for writing test budgets."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.pipeline import Content, DepartmentBudget, load_content
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+SEED_FILE = CONTENT / "budgets" / "2024" / "anting-city-operations.yaml"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def content() -> Content:
+    return load_content(CONTENT, root=ROOT)
+
+
+@pytest.fixture(scope="session")
+def seed(content) -> DepartmentBudget:
+    """The reference department's 2024 budget, computed from content/."""
+    assert not content.issues, [i.format("en") for i in content.issues]
+    (db,) = [d for d in content.budgets if d.slug == "anting-city-operations" and d.year == 2024]
+    return db
+
+
+def make_content(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A content/ folder with the given budget files (relative paths under budgets/)."""
+    root = tmp_path / "content"
+    for name, text in files.items():
+        path = root / "budgets" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def seed_text() -> str:
+    return SEED_FILE.read_text(encoding="utf-8")
+
+
+def run_pelican(content: Path, output: Path, *extra: str, cache: Path | None = None) -> subprocess.CompletedProcess:
+    """Build a site with the project's settings into `output` (a subprocess, as users run it)."""
+    args = [sys.executable, "-m", "pelican", str(content), "-s", str(ROOT / "pelicanconf.py"), "-o", str(output), "-q"]
+    if cache is not None:
+        args += ["-e", f'BUDGET_CACHE="{cache}"']
+    for e in extra:
+        args += ["-e", e]
+    return subprocess.run(args, capture_output=True, text=True, cwd=ROOT, timeout=900)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The shipped content built once, HTML and PDF, with a fresh PDF cache."""
+    tmp = tmp_path_factory.mktemp("site")
+    out = tmp / "output"
+    result = run_pelican(CONTENT, out, cache=tmp / "cache")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
