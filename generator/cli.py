@@ -24,6 +24,10 @@ def print_issues(issues: list[Issue], lang: str, out=sys.stderr) -> None:
 def check(content: Path, lang: str, strict: bool, as_json: bool) -> int:
     from .pipeline import load_content
 
+    if not (content / "budgets").is_dir():
+        where = content / "budgets"
+        print(f"{where}: 找不到预算文件夹" if lang == "zh" else f"{where}: there is no budgets folder", file=sys.stderr)
+        return 1
     result = load_content(content, root=Path.cwd())
     if as_json:
         print(json.dumps([i.as_dict() for i in result.issues], ensure_ascii=False, indent=2))
@@ -49,11 +53,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--strict", action="store_true", help="warnings fail too")
     p.add_argument("--json", action="store_true", help="print the issues as JSON")
+    c = sub.add_parser("codes", help="list every issue code with its message")
+    c.add_argument("--lang", choices=("zh", "en"), default="zh")
     s = sub.add_parser("schema", help="write the JSON Schema of the budget format")
     s.add_argument("--out", type=Path, default=Path("schema/budget.schema.json"))
     args = parser.parse_args(argv)
     if args.command == "check":
         return check(args.content, args.lang, args.strict, args.json)
+    if args.command == "codes":
+        from .diagnostics import MESSAGES
+
+        for code, (zh, en) in MESSAGES.items():
+            print(f"{code}  {zh if args.lang == 'zh' else en}")
+        return 0
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(schema_text(), encoding="utf-8")
     print(f"wrote {args.out}")

@@ -15,14 +15,19 @@ from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 # ---------------------------------------------------------------- basic types
 
+MAX_AMOUNT = Decimal("9999999999999.99")
+"""The largest amount a file may hold (just under 10万亿元): far above any department's budget,
+and small enough that every sum stays exact in Decimal's default 28 digits."""
+
 Money = Annotated[
     Decimal,
-    Field(ge=0, decimal_places=2, allow_inf_nan=False),
+    Field(ge=0, le=MAX_AMOUNT, decimal_places=2, allow_inf_nan=False),
     WithJsonSchema(
         {
             "type": "number",
             "minimum": 0,
-            "multipleOf": 0.01,
+            "maximum": 9999999999999.99,
+            # no "multipleOf": 0.01 here: editors test it in floating point and reject 19.99
             "description": "金额，单位：元，最多两位小数 / amount in yuan, at most 2 decimals",
         }
     ),
@@ -242,9 +247,14 @@ class GlossaryTerm(Strict):
 class Purposes(Strict):
     """主要用于… texts of section 四 that override the computed lists."""
 
-    function: dict[FunctionCode, Text] = Field(default_factory=dict, description="按功能分类项：基本支出部分主要用于…")
+    # (propertyNames: the key's own schema is dropped by the generator; editors need the pattern)
+    function: dict[FunctionCode, Text] = Field(
+        default_factory=dict, description="按功能分类项：基本支出部分主要用于…",
+        json_schema_extra={"propertyNames": {"pattern": r"^\d{7}$"}},
+    )
     economic: dict[Annotated[str, Field(pattern=r"^\d{3}$")], Text] = Field(
-        default_factory=dict, description="按经济分类类：主要用于…"
+        default_factory=dict, description="按经济分类类：主要用于…",
+        json_schema_extra={"propertyNames": {"pattern": r"^\d{3}$"}},
     )
 
 

@@ -1,6 +1,6 @@
 """Money and percentages: exact `Decimal` yuan inside, rounded once for display.
 
-Rounding policy (see docs/rounding.md):
+Rounding policy (README, "Rounding"):
 - every amount typed in a budget file is in yuan (元) with at most two decimals (分);
 - every total is summed exactly in yuan;
 - every displayed figure is rounded half-up, once, from its exact value, to two decimals of

@@ -3,21 +3,25 @@
 Two passes, both reporting everything they find:
 1. the format (model.py): types, required and unknown fields, amounts, codes' shape;
 2. the meaning: codes known to the catalogue, unique ids, references, dates, budgets.
+Pass 2 reads the file's data, not the model, so it runs even when pass 1 fails: one run
+reports every problem of a file.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import types
 import typing
 from decimal import Decimal, InvalidOperation
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .catalogue import Catalogue
+from .catalogue import load as load_catalogue
 from .diagnostics import Both, Issue, issue, suggestion
-from .model import Budget
+from .model import Budget, EconomicCode, FunctionCode, Money, Slug
 from .source import SourceFile
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -66,20 +70,22 @@ def _is_negative_number(text) -> bool:
 
 TYPE_WORDS = {
     "model_type": Both("应为包含若干字段的映射（键: 值）", "expected a mapping of fields (key: value)"),
+    "model_attributes_type": Both("应为包含若干字段的映射（键: 值）", "expected a mapping of fields (key: value)"),
     "dict_type": Both("应为映射（键: 值）", "expected a mapping (key: value)"),
     "list_type": Both("应为列表（每项以 - 开头）", "expected a list (items starting with -)"),
     "string_type": Both("应为文字", "expected text"),
+    "int_type": Both("应为整数", "expected a whole number"),
     "int_parsing": Both("应为整数", "expected a whole number"),
     "int_from_float": Both("应为整数", "expected a whole number"),
+    "int_parsing_size": Both("数字太大", "the number is too large"),
     "date_from_datetime_parsing": Both("应为日期，格式 YYYY-MM-DD", "expected a date, YYYY-MM-DD"),
+    "date_from_datetime_inexact": Both("应为日期，格式 YYYY-MM-DD", "expected a date, YYYY-MM-DD"),
     "date_parsing": Both("应为日期，格式 YYYY-MM-DD", "expected a date, YYYY-MM-DD"),
     "date_type": Both("应为日期，格式 YYYY-MM-DD", "expected a date, YYYY-MM-DD"),
     "bool_parsing": Both("应为 true 或 false", "expected true or false"),
     "too_short": Both("至少需要一项", "needs at least one item"),
     "string_too_short": Both("不能为空", "must not be empty"),
     "string_too_long": Both("太长", "too long"),
-    "greater_than_equal": Both("不能为负数", "must not be negative"),
-    "less_than_equal": Both("超出允许范围", "out of range"),
 }
 
 
@@ -87,47 +93,63 @@ def _format_issue(err: dict, src: SourceFile) -> Issue:
     loc = tuple(err["loc"])
     kind = err["type"]
     value = err.get("input")
-    if loc and loc[-1] == "[key]":  # a dict key that is not allowed, e.g. a funding source
+    ctx = err.get("ctx") or {}
+    where = None
+    if loc and loc[-1] == "[key]":  # a mapping key that is not allowed, e.g. a funding source
         loc = loc[:-1]
-        choices = err.get("ctx", {}).get("expected", "")
-        return issue("E111", src.positions.at(loc, key=True), value=loc[-1], choices=choices)
-    if kind == "missing":
-        return issue("E105", src.positions.at(loc[:-1]), key=".".join(str(p) for p in loc))
+        value = loc[-1]
+        where = src.positions.at(loc, key=True)
+    field = ".".join(str(p) for p in loc)
+    if kind == "missing":  # reported where the mapping that lacks it is named
+        return issue("E105", src.positions.at(loc[:-1], key=True), key=field)
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1])
         known = list(model.model_fields) if model else []
         close = difflib.get_close_matches(str(loc[-1]), known, n=2, cutoff=0.6)
         return issue("E104", src.positions.at(loc, key=True), key=loc[-1], hint=suggestion(close))
-    where = src.positions.at(loc)
-    if kind == "model_type" and value is None:
-        return issue("E105", where, key=".".join(str(p) for p in loc))
+    where = where or src.positions.at(loc)
+    if value is None:  # `key:` or `key: null` with nothing after it
+        if kind in ("model_type", "model_attributes_type"):
+            return issue("E105", where, key=field)
+        return issue("E106", where, detail=Both(f"{field}：没有填写值", f"{field}: has no value"))
     if kind in ("decimal_parsing", "decimal_type", "finite_number"):
+        if isinstance(value, (list, dict)):
+            return issue("E106", where, detail=Both(f"{field}：应为金额（一个数字）", f"{field}: expected an amount (one number)"))
         return issue("E109", where, value=value)
     if kind == "decimal_max_places":
         return issue("E108", where, value=value)
-    if kind == "greater_than_equal" and _is_negative_number(value):
-        return issue("E107", where, value=value)
+    if kind == "greater_than_equal":
+        if isinstance(ctx.get("ge"), Decimal) and _is_negative_number(value):
+            return issue("E107", where, value=value)
+        limit = ctx.get("ge")
+        return issue("E106", where, detail=Both(f"{field}：{value} 不能小于 {limit}", f"{field}: {value} must be at least {limit}"))
+    if kind == "less_than_equal":
+        limit = ctx.get("le")
+        if isinstance(limit, Decimal):
+            return issue("E106", where, detail=Both(f"{field}：金额 {value} 太大，不能超过 {limit} 元",
+                                                    f"{field}: the amount {value} is too large (at most {limit} yuan)"))
+        return issue("E106", where, detail=Both(f"{field}：{value} 不能大于 {limit}", f"{field}: {value} must be at most {limit}"))
     if kind == "string_pattern_mismatch":
-        pattern = err["ctx"]["pattern"]
+        pattern = ctx["pattern"]
         if pattern.startswith(r"^\d"):
             digits = re.search(r"\{(\d+)\}", pattern).group(1)
             return issue("E110", where, value=value, detail=Both(f"应为 {digits} 位数字", f"expected {digits} digits"))
         return issue("E106", where, detail=Both(
             f"{value!r} 只能含小写字母、数字和连字符（-）", f"{value!r} may only contain lower-case letters, digits and hyphens"))
     if kind in ("literal_error", "enum"):
-        return issue("E111", where, value=value, choices=err["ctx"]["expected"])
-    words = TYPE_WORDS.get(kind)
-    if words is None:
-        words = Both(err["msg"], err["msg"])
-    field = ".".join(str(p) for p in loc)
+        return issue("E111", where, value=value, choices=ctx.get("expected", ""))
+    words = TYPE_WORDS.get(kind) or Both(f"不符合格式要求（{err['msg']}）", err["msg"])
     return issue("E106", where, detail=Both(f"{field}：{words.zh}", f"{field}: {words.en}"))
 
 
 def parse(src: SourceFile) -> tuple[Budget | None, list[Issue]]:
+    """The budget, or every format problem of the file and every meaning problem that can be
+    found despite them (so one run reports everything)."""
     try:
         return Budget.model_validate(src.data), []
     except ValidationError as exc:
-        return None, [_format_issue(err, src) for err in exc.errors(include_url=False)]
+        found = [_format_issue(err, src) for err in exc.errors(include_url=False)]
+    return None, found + check_meaning(None, src, load_catalogue())
 
 
 # ---------------------------------------------------------------- pass 2: the meaning
@@ -146,73 +168,117 @@ def _texts(obj, here: tuple):
             yield from _texts(v, here + (i,))
 
 
-def check_meaning(budget: Budget, src: SourceFile, cat: Catalogue) -> list[Issue]:
+def _valid(adapter: TypeAdapter, value):
+    """`value` parsed exactly as the model parses it, or None if it is not valid (pass 1 says why)."""
+    try:
+        return adapter.validate_python(value)
+    except ValidationError:
+        return None
+
+
+FUNCTION, ECONOMIC, SLUG = TypeAdapter(FunctionCode), TypeAdapter(EconomicCode), TypeAdapter(Slug)
+MONEY, DATE = TypeAdapter(Money), TypeAdapter(dt.date)
+
+
+def _list(obj) -> list:
+    return obj if isinstance(obj, list) else []
+
+
+def _dict(obj) -> dict:
+    return obj if isinstance(obj, dict) else {}
+
+
+def check_meaning(budget: Budget | None, src: SourceFile, cat: Catalogue) -> list[Issue]:
+    """Pass 2 on the file's data, so that it also runs when pass 1 found problems: every value
+    is parsed as the model parses it, and one that is not valid is left to pass 1's message.
+    (`budget` is accepted for the callers that have one; the data is the same.)"""
     found: list[Issue] = []
     at = src.positions.at
+    data = _dict(src.data)
 
-    def known_function(code: str, where: tuple):
-        if code not in cat.functional or len(code) != 7:
+    def known_function(value, where: tuple):
+        code = _valid(FUNCTION, value)
+        if code is not None and code not in cat.functional:
             found.append(issue("E201", at(where), code=code, hint=suggestion(cat.nearest(code, cat.functional, 7))))
 
     first_line_of: dict[tuple, int] = {}
-    for i, line in enumerate(budget.basic):
-        known_function(line.function, ("basic", i, "function"))
-        if line.economic not in cat.economic:
-            found.append(issue("E202", at(("basic", i, "economic")), code=line.economic,
-                               hint=suggestion(cat.nearest(line.economic, cat.economic, 5))))
-        key = (line.function, line.economic, line.source)
+    used_functions, used_classes, all_codes_valid = set(), set(), True
+    for i, line in enumerate(_list(data.get("basic"))):
+        line = _dict(line)
+        known_function(line.get("function"), ("basic", i, "function"))
+        economic = _valid(ECONOMIC, line.get("economic"))
+        if economic is not None and economic not in cat.economic:
+            found.append(issue("E202", at(("basic", i, "economic")), code=economic,
+                               hint=suggestion(cat.nearest(economic, cat.economic, 5))))
+        function = _valid(FUNCTION, line.get("function"))
+        if function is None or economic is None:
+            all_codes_valid = False
+            continue
+        used_functions.add(function)
+        used_classes.add(economic[:3])
+        key = (function, economic, line.get("source", "一般公共预算"))
         if key in first_line_of:
             found.append(issue("W215", at(("basic", i)), first_line=first_line_of[key]))
         else:
             first_line_of[key] = at(("basic", i)).line
 
     ids: dict[str, int] = {}
-    for i, project in enumerate(budget.projects):
-        known_function(project.function, ("projects", i, "function"))
-        if project.id in ids:
-            found.append(issue("E203", at(("projects", i, "id")), id=project.id, first_line=ids[project.id]))
-        else:
-            ids[project.id] = at(("projects", i, "id")).line
-        form = project.form
-        if form is None:
-            continue
+    for i, project in enumerate(_list(data.get("projects"))):
+        project = _dict(project)
+        known_function(project.get("function"), ("projects", i, "function"))
+        project_id = project.get("id")
+        if isinstance(project_id, str):
+            if project_id in ids:
+                found.append(issue("E203", at(("projects", i, "id")), id=project_id, first_line=ids[project_id]))
+            else:
+                ids[project_id] = at(("projects", i, "id")).line
+        form = _dict(project.get("form"))
         here = ("projects", i, "form")
-        if form.end < form.start:
-            found.append(issue("E207", at(here + ("end",)), start=form.start, end=form.end))
-        this_year = sum(project.funding.values(), Decimal(0))
-        if form.total_budget < this_year:
-            found.append(issue("E208", at(here + ("total_budget",)), total=form.total_budget, this_year=this_year))
+        start, end = _valid(DATE, form.get("start")), _valid(DATE, form.get("end"))
+        if start is not None and end is not None and end < start:
+            found.append(issue("E207", at(here + ("end",)), start=start, end=end))
+        amounts = [_valid(MONEY, v) for v in _dict(project.get("funding")).values()]
+        total_budget = _valid(MONEY, form.get("total_budget"))
+        if amounts and None not in amounts and total_budget is not None:
+            this_year = sum(amounts, Decimal(0))
+            if total_budget < this_year:
+                found.append(issue("E208", at(here + ("total_budget",)), total=total_budget, this_year=this_year))
 
-    for i, item in enumerate(budget.procurement):
+    for i, item in enumerate(_list(data.get("procurement"))):
+        item = _dict(item)
         here = ("procurement", i)
-        if item.project is not None and item.project not in ids:
-            close = difflib.get_close_matches(item.project, list(ids), n=2, cutoff=0.5)
-            found.append(issue("E205", at(here + ("project",)), id=item.project, hint=suggestion(close)))
-        if item.reserved_sme > item.amount:
+        ref = _valid(SLUG, item.get("project"))
+        if ref is not None and ref not in ids:
+            close = difflib.get_close_matches(ref, list(ids), n=2, cutoff=0.5)
+            found.append(issue("E205", at(here + ("project",)), id=ref, hint=suggestion(close)))
+        amount = _valid(MONEY, item.get("amount"))
+        sme = _valid(MONEY, item.get("reserved_sme", "0"))
+        micro = _valid(MONEY, item.get("reserved_micro", "0"))
+        if amount is not None and sme is not None and sme > amount:
             found.append(issue("E206", at(here + ("reserved_sme",)), detail=Both(
-                f"面向中小企业预留 {item.reserved_sme} 元超过采购金额 {item.amount} 元",
-                f"the amount reserved for SMEs ({item.reserved_sme} yuan) exceeds the purchase ({item.amount} yuan)")))
-        if item.reserved_micro > item.reserved_sme:
+                f"面向中小企业预留 {sme} 元超过采购金额 {amount} 元",
+                f"the amount reserved for SMEs ({sme} yuan) exceeds the purchase ({amount} yuan)")))
+        if sme is not None and micro is not None and micro > sme:
             found.append(issue("E206", at(here + ("reserved_micro",)), detail=Both(
-                f"面向小微企业预留 {item.reserved_micro} 元超过面向中小企业预留 {item.reserved_sme} 元（小微企业预留是中小企业预留的一部分）",
-                f"the amount reserved for micro enterprises ({item.reserved_micro} yuan) exceeds the SME reservation "
-                f"({item.reserved_sme} yuan), of which it is a part")))
+                f"面向小微企业预留 {micro} 元超过面向中小企业预留 {sme} 元（小微企业预留是中小企业预留的一部分）",
+                f"the amount reserved for micro enterprises ({micro} yuan) exceeds the SME reservation "
+                f"({sme} yuan), of which it is a part")))
 
-    used_functions = {line.function for line in budget.basic}
-    for code in budget.purposes.function:
-        if code not in used_functions:
-            found.append(issue("E211", at(("purposes", "function", code), key=True), code=code))
-    used_classes = {line.economic[:3] for line in budget.basic}
-    for code in budget.purposes.economic:
-        if code not in used_classes:
-            found.append(issue("E211", at(("purposes", "economic", code), key=True), code=code))
+    purposes = _dict(data.get("purposes"))
+    if all_codes_valid:  # otherwise a purpose may look unused only because its line is mistyped
+        for code in _dict(purposes.get("function")):
+            if code not in used_functions and _valid(FUNCTION, code) is not None:
+                found.append(issue("E211", at(("purposes", "function", code), key=True), code=code))
+        for code in _dict(purposes.get("economic")):
+            if code not in used_classes and re.fullmatch(r"\d{3}", code):
+                found.append(issue("E211", at(("purposes", "economic", code), key=True), code=code))
 
-    if budget.department.kind == "事业" and budget.last_year.operating_costs is not None:
+    if _dict(data.get("department")).get("kind") == "事业" and _dict(data.get("last_year")).get("operating_costs") is not None:
         found.append(issue("E214", at(("last_year", "operating_costs")), detail=Both(
             "事业单位没有机关运行经费，请删除 last_year.operating_costs（或把 department.kind 改为 行政/参公）",
             "public institutions (事业) have no 机关运行经费: remove last_year.operating_costs or change department.kind")))
 
-    for here, text in _texts(src.data, ()):
+    for here, text in _texts(data, ()):
         match = CJK.search(text["en"])
         if match:
             start = max(match.start() - 10, 0)
