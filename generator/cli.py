@@ -10,7 +10,8 @@ from pathlib import Path
 from .diagnostics import ERROR, Issue
 
 
-def print_issues(issues: list[Issue], lang: str, out=sys.stderr) -> None:
+def print_issues(issues: list[Issue], lang: str, out=None) -> None:
+    out = out or sys.stderr
     for i in issues:
         print(i.format(lang), file=out)
     errors = sum(1 for i in issues if i.severity == ERROR)

@@ -1,7 +1,7 @@
 """Issues: every problem found in the content, with a code, severity, place and bilingual message.
 
 All messages live in MESSAGES, so the full list of what the project can report is in one
-place (docs/issues.md is generated from it by `invoke docs`).
+place (`python -m generator.cli codes` prints it).
 """
 
 from __future__ import annotations
@@ -48,16 +48,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "W215": ("同一功能科目、经济科目和资金来源的基本支出写了两行（另一行在第 {first_line} 行），是否重复录入？",
              "two basic lines with the same function, economic code and source (other on line {first_line}): typed twice?"),
     # ---- reconciliation
-    "E301": ("核对不符：{name}：{left} ≠ {right}（差 {diff}）", "does not reconcile: {name}: {left} ≠ {right} (difference {diff})"),
+    "E301": ("核对不符：{name}：{left} {op} {right}（差 {diff}）", "does not reconcile: {name}: {left} {op} {right} (difference {diff})"),
     "W302": ("四舍五入尾差：{name}：显示的 {left} 与 {right} 相差 {diff}；精确值相符",
              "rounding difference: {name}: displayed {left} and {right} differ by {diff}; the exact values agree"),
-    "E303": ("文字中的{kind} {figure} 与任何计算数都不符；请改用占位符（如 {{{{total}}}}），或写成 {{{{literal: …}}}} 表示这不是预算数",
-             "the {kind} {figure} in the text matches no computed figure; use a placeholder (e.g. {{{{total}}}}) or write {{{{literal: …}}}} if it is not a budget figure"),
+    "E303": ("文字中的{kind} {figure} 与任何计算数都不符{hint}；请改用占位符（如 {{{{total}}}}），或写成 {{{{literal: …}}}} 表示这不是预算数",
+             "the {kind} {figure} in the text matches no computed figure{hint}; use a placeholder (e.g. {{{{total}}}}) or write {{{{literal: …}}}} if it is not a budget figure"),
     "E304": ("声明数 {key} = {stated}，但按明细计算为 {computed}", "declared figure {key} = {stated}, but the line items give {computed}"),
     "E306": ("上年数 {key} 填写为 {stated}，但 {year} 年预算文件计算为 {computed}", "last year's {key} is stated as {stated}, but the {year} budget file gives {computed}"),
     "W307": ("上年预算执行数 {executed} 元大于上年预算额 {budget} 元", "last year's executed amount {executed} yuan exceeds last year's budget {budget} yuan"),
     "E308": ("{detail}", "{detail}"),
     "E309": ("渲染后的表格无法读回：{detail}", "a rendered table cannot be read back: {detail}"),
+    # ---- the theme
+    "E401": ("模板错误（生成 {page} 时）：{problem}", "template error (while rendering {page}): {problem}"),
 }
 
 
@@ -90,7 +92,8 @@ class Location:
         parts = [self.path]
         if self.line is not None:
             parts.append(str(self.line))
-            parts.append(str(self.col or 1))
+            if self.col is not None:
+                parts.append(str(self.col))
         return ":".join(parts)
 
 
@@ -123,7 +126,8 @@ class Issue:
         }
 
 
-def issue(code: str, location: Location, **params) -> Issue:
+def issue(code: str, location: Location, /, **params) -> Issue:
+    """An issue; `code` and `location` are positional-only, so a message may name a {code}."""
     if code not in MESSAGES:
         raise KeyError(code)
     return Issue(code, location, params)

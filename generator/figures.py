@@ -149,13 +149,32 @@ class Segment:
     checked: bool  # typed by the author (claims are checked) or produced by a placeholder
 
 
+# Text that is neither prose nor a placeholder: a stray `{{` or `}}`, or `{name}` (one brace
+# each side, the usual typo for `{{name}}`). Markdown attribute lists (`{: .x}`, `{#id}`) pass.
+STRAY = re.compile(r"\{\{|\}\}|(?<!\{)\{[A-Za-z_\u4e00-\u9fff][\w.\u4e00-\u9fff]*\}(?!\})")
+
+
 def split(text: str) -> list[tuple[str, int, str]]:
-    """[(kind, offset, content)]: kind is 'text', 'figure', 'literal' or 'broken'."""
-    parts = []
+    """[(kind, offset, content)]: kind is 'text', 'figure', 'literal' or 'broken'.
+
+    Joining every content gives the text back (placeholders as their name or literal text).
+    A 'broken' part runs from the first stray brace to the next placeholder or the end.
+    """
+    parts: list[tuple[str, int, str]] = []
+
+    def prose(start: int, end: int) -> None:
+        chunk = text[start:end]
+        stray = STRAY.search(chunk)
+        if stray:
+            if stray.start():
+                parts.append(("text", start, chunk[:stray.start()]))
+            parts.append(("broken", start + stray.start(), chunk[stray.start():]))
+        elif chunk:
+            parts.append(("text", start, chunk))
+
     pos = 0
     for m in PLACEHOLDER.finditer(text):
-        if m.start() > pos:
-            parts.append(("text", pos, text[pos:m.start()]))
+        prose(pos, m.start())
         inner = m.group(1)
         lit = LITERAL.match(inner)
         if lit:
@@ -165,13 +184,7 @@ def split(text: str) -> list[tuple[str, int, str]]:
         else:
             parts.append(("broken", m.start(), m.group(0)))
         pos = m.end()
-    rest = text[pos:]
-    if "{{" in rest or "}}" in rest:
-        cut = rest.find("{{") if "{{" in rest else rest.find("}}")
-        parts.append(("text", pos, rest[:cut]))
-        parts.append(("broken", pos + cut, rest[cut:cut + 30]))
-    elif rest:
-        parts.append(("text", pos, rest))
+    prose(pos, len(text))
     return parts
 
 
@@ -188,14 +201,52 @@ def expand(text: str, lang: str, unit: str, figures: dict[str, Figure]) -> str:
 
 
 # ---------------------------------------------------------------- claims in prose
+#
+# A claim is a number with a money unit (万元, 元, RMB … million …), a percentage or a count of
+# projects typed in prose. Numbers that are not figures are left alone: years (2024年), dates,
+# document numbers (〔2020〕17号), durations (24 小时), and bounds and thresholds
+# (价值50万元以上, ≥90%, worth RMB 0.5 million or more), which state a limit, not an amount, and
+# rates (3元/平方米, RMB 3 per square metre).
 
-NUMBER = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-MONEY_ZH = re.compile(NUMBER + r"\s*(亿元|万元|元)")
-MONEY_EN = re.compile(r"(?:RMB|CNY|¥)\s*" + NUMBER + r"(?:\s*(million|billion))?|" + NUMBER + r"\s*(million|billion)?\s*yuan", re.I)
-PERCENT_RE = re.compile(NUMBER + r"\s*[%％]")
-COUNT_RE = re.compile(r"(\d+)\s*个项目|项目\s*(\d+)\s*个|\b(\d{1,3})\s+projects?\b", re.I)
-SCALE = {"亿元": Decimal(10) ** 8, "万元": UNIT_FACTORS["万元"], "元": Decimal(1),
-         "million": Decimal(10) ** 6, "billion": Decimal(10) ** 9, None: Decimal(1), "": Decimal(1)}
+# A number starts at a digit that does not continue another number ("1234,567万元" is no claim
+# of 234,567万元); thousands are grouped with ",", the decimals follow ".".
+NUMBER = r"(?<!\d)(?<!\d[.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_EMPHASIS = r"(?:\*{1,3}|_{1,3})?"  # Markdown emphasis between a number and its unit: **5370**万元
+MONEY_ZH = re.compile(NUMBER + _EMPHASIS + r"\s*(亿元|千万元|百万元|万元|千元|元)")
+MONEY_EN = re.compile(
+    r"(?:(?<![A-Za-z])(?:RMB|CNY)|[¥￥])\s*" + NUMBER + _EMPHASIS
+    + r"(?:\s*(million|billion|thousand|mn|bn|m|k)\b)?"
+    + r"|" + NUMBER + _EMPHASIS + r"\s*(million|billion|ten thousand|thousand)?\s*yuan(?![A-Za-z])",
+    re.I,
+)
+PERCENT_RE = re.compile(NUMBER + _EMPHASIS + r"\s*(?:[%％]|per\s?cent\b|percent\b)|百分之\s*" + NUMBER, re.I)
+COUNT_RE = re.compile(
+    r"(?<!第)(?<!\d)(?<!\d[.,])(\d+)\s*个项目(?!组|点|部|经理|库|区|负责人|单位|子)"
+    + r"|项目(?:数|个数|总数)?(?:为|共|有|共有)?\s*(\d+)\s*个(?![\u4e00-\u9fff])"
+    + r"|(?<![\d.,])\b(\d{1,3})\s+projects?\b(?![-\s]+(?:managers?|teams?|sites?|officers?|leaders?|offices?|staff|units?|areas?)\b)",
+    re.I,
+)
+SCALE = {"亿元": Decimal(10) ** 8, "千万元": Decimal(10) ** 7, "百万元": Decimal(10) ** 6, "万元": UNIT_FACTORS["万元"],
+         "千元": Decimal(1000), "元": Decimal(1), "million": Decimal(10) ** 6, "mn": Decimal(10) ** 6, "m": Decimal(10) ** 6,
+         "billion": Decimal(10) ** 9, "bn": Decimal(10) ** 9, "thousand": Decimal(1000), "k": Decimal(1000),
+         "ten thousand": Decimal(10) ** 4,
+         None: Decimal(1), "": Decimal(1)}
+
+# A limit, not an amount: "价值50万元以上", "≥90%", "不超过5%", "RMB 1 million or more".
+_BOUND_BEFORE = re.compile(
+    r"(?:[≥≤＞＜><]|不低于|不少于|不超过|不高于|不大于|不小于|至少|最多|最高|最低|高于|低于|超过"
+    r"|\b(?:at least|at most|no less than|no more than|not less than|not more than|up to|more than|less than"
+    r"|over|under|above|below|exceeding))\s*$",
+    re.I,
+)
+_BOUND_AFTER = re.compile(r"^\s*(?:及|或)?以[上下内]|^\s*(?:or|and)\s+(?:more|above|over|less|below|under)\b", re.I)
+# A rate, not an amount: "3元/平方米", "5元每吨", "RMB 3 per square metre".
+_RATE_AFTER = re.compile(r"^\s*(?:/|／|每|per\b)", re.I)
+# "in RMB 10,000" / "unit: RMB 10,000": the display unit, not an amount.
+_UNIT_BEFORE = re.compile(r"(?:\bunits?(?:\s+of)?\s*[:：]?|\bin)\s*$", re.I)
+# An approximation is checked at the precision written ("约5715万元"), an exact figure at the
+# precision the site publishes (0.01万元, 0.01元, 0.01%).
+_APPROXIMATE = re.compile(r"(?:约|大约|近|逾|将近|接近|\b(?:about|approximately|around|nearly|almost|some|roughly))\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -205,31 +256,68 @@ class Claim:
     number: Decimal  # as written, in `scale`
     scale: Decimal
     offset: int
+    digits: str = ""  # the number as typed, e.g. "5,715.29"
+    approximate: bool = False
 
     @property
     def places(self) -> int:
-        digits = re.search(NUMBER, self.written).group(1)
-        return len(digits.split(".")[1]) if "." in digits else 0
+        """Decimals written."""
+        return len(self.digits.split(".")[1]) if "." in self.digits else 0
+
+    @property
+    def precision(self) -> int:
+        """Decimals (in the claim's unit) at which a figure must equal the claim.
+
+        Amounts are published to 0.01 of the display unit: 0.01万元 (100 元) or 0.01元. A
+        figure typed in a large unit must equal the figure to 100 元 (5715.29万元, RMB 57.1529
+        million; trailing zeros may be left out: 5370万元 is 5370.00万元); one typed in 元 or
+        千元 to the cent. Percentages to 0.01%. An approximation only to the digits written.
+        """
+        if self.kind == COUNT:
+            return 0
+        if self.approximate:
+            return self.places
+        if self.kind == PERCENT:
+            return max(self.places, 2)
+        quantum = Decimal(100) if self.scale >= Decimal(10) ** 4 else Decimal("0.01")
+        return max(self.places, -(quantum / self.scale).adjusted())
+
+
+def _is_bound(text: str, start: int, end: int) -> bool:
+    before, after = text[max(0, start - 20):start], text[end:end + 12]
+    return bool(_BOUND_BEFORE.search(before) or _BOUND_AFTER.search(after))
 
 
 def find_claims(text: str) -> list[Claim]:
+    """Every amount, percentage and project count typed in `text` (bounds and thresholds excepted)."""
     claims = []
+
+    def add(kind: str, m: re.Match, digits: str, scale: Decimal) -> None:
+        if _is_bound(text, m.start(), m.end()):
+            return
+        before = text[max(0, m.start() - 16):m.start()]
+        if kind == AMOUNT and scale == 1 and digits == "10,000" and _UNIT_BEFORE.search(before):
+            return
+        if kind == AMOUNT and _RATE_AFTER.search(text[m.end():m.end() + 8]):
+            return
+        claims.append(Claim(kind, m.group(0).strip(), Decimal(digits.replace(",", "")), scale, m.start(), digits,
+                            approximate=kind != COUNT and bool(_APPROXIMATE.search(before))))
+
     for m in MONEY_ZH.finditer(text):
-        claims.append(Claim(AMOUNT, m.group(0), Decimal(m.group(1).replace(",", "")), SCALE[m.group(2)], m.start()))
+        add(AMOUNT, m, m.group(1), SCALE[m.group(2)])
     for m in MONEY_EN.finditer(text):
-        number, scale = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-        claims.append(Claim(AMOUNT, m.group(0).strip(), Decimal(number.replace(",", "")), SCALE[(scale or "").lower() or None], m.start()))
+        digits, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        add(AMOUNT, m, digits, SCALE[(unit or "").lower() or None])
     for m in PERCENT_RE.finditer(text):
-        claims.append(Claim(PERCENT, m.group(0), Decimal(m.group(1).replace(",", "")), Decimal(1), m.start()))
+        add(PERCENT, m, m.group(1) or m.group(2), Decimal(1))
     for m in COUNT_RE.finditer(text):
-        number = next(g for g in m.groups() if g)
-        claims.append(Claim(COUNT, m.group(0), Decimal(number), Decimal(1), m.start()))
-    return claims
+        add(COUNT, m, next(g for g in m.groups() if g), Decimal(1))
+    return sorted(claims, key=lambda c: c.offset)
 
 
 def matches(claim: Claim, figures: dict[str, Figure]) -> bool:
-    """Does any computed figure, rounded half-up to the precision written, equal the claim?"""
-    places = claim.places
+    """Does any computed figure, rounded half-up to the claim's precision, equal the claim?"""
+    places = claim.precision
     for figure in figures.values():
         if figure.kind != claim.kind or figure.value is None:
             continue
@@ -237,3 +325,16 @@ def matches(claim: Claim, figures: dict[str, Figure]) -> bool:
         if round_half_up(value, places) == claim.number:
             return True
     return False
+
+
+def closest(claim: Claim, figures: dict[str, Figure]) -> str | None:
+    """The name of the computed figure nearest to a claim that matches none (named figures before table cells)."""
+    best = None
+    for name, figure in figures.items():
+        if figure.kind != claim.kind or figure.value is None:
+            continue
+        value = figure.value / claim.scale if claim.kind == AMOUNT else figure.value
+        rank = (abs(value - claim.number), name.startswith("table."), len(name), name)
+        if best is None or rank < best:
+            best = rank
+    return best[-1] if best else None

@@ -227,26 +227,29 @@ class NarrativeWriter:
         )
 
     def performance(self) -> Label:
+        projects = "project" if self.value("performance.count") == 1 else "projects"
         return L(
             f"按照本区预算绩效管理工作的总体要求，本单位开展了{self.year}年项目绩效目标编报工作，编报绩效目标的项目"
             "{{performance.count}}个，涉及项目预算资金{{performance.amount}}，占年初项目总预算的{{performance.share}}。",
             f"Following the district's requirements for budget performance management, the unit set performance targets "
-            f"for its projects of {self.year}: {{{{performance.count}}}} projects with targets, covering project funds of "
+            f"for its projects of {self.year}: {{{{performance.count}}}} {projects} with targets, covering project funds of "
             "{{performance.amount}}, or {{performance.share}} of the initial project budget.",
         )
 
     def assets(self) -> Label:
         a = self.b.assets
         zh, en = [], []
-        for count, zh_have, zh_none, en_what in [
-            (a.vehicles, "车辆{n}辆", "无车辆", "vehicles"),
+        for count, zh_have, zh_none, en_one, en_many in [
+            (a.vehicles, "车辆{n}辆", "无车辆", "vehicle", "vehicles"),
             (a.general_equipment, "价值{{{{literal: 50万元}}}}以上通用设备{n}台（套）", "无价值{{literal: 50万元}}以上通用设备",
+             "item of general equipment worth {{literal: RMB 500,000}} or more",
              "items of general equipment worth {{literal: RMB 500,000}} or more"),
             (a.special_equipment, "价值{{{{literal: 100万元}}}}以上专用设备{n}台（套）", "无价值{{literal: 100万元}}以上专用设备",
+             "item of special equipment worth {{literal: RMB 1 million}} or more",
              "items of special equipment worth {{literal: RMB 1 million}} or more"),
         ]:
             zh.append(zh_have.format(n=count) if count else zh_none)
-            en.append(f"{count if count else 'no'} {en_what}")
+            en.append(f"{count} {en_one}" if count == 1 else f"{count if count else 'no'} {en_many}")
         text = L(f"{self.year}年，{self.dept.zh}{'、'.join(zh)}。",
                  f"In {self.year}, {self.dept.en} has {', '.join(en[:-1])} and {en[-1]}.")
         if a.note is not None:

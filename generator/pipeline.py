@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from . import catalogue as catalogue_module
 from .checks import Outcome, run
 from .diagnostics import ERROR, Both, Issue, Location, issue, sort_key, suggestion
-from .figures import AMOUNT, COUNT, PERCENT, Figure, build_figures, find_claims, matches, split
+from .figures import AMOUNT, COUNT, PERCENT, Figure, build_figures, closest, find_claims, matches, split
 from .labels import Label
 from .ledger import Ledger, project_amount
 from .model import Budget, Text
@@ -88,19 +88,31 @@ def prose_fields(obj: object, here: tuple = ()):
             yield from prose_fields(item, here + (key,))
 
 
-def check_text(text: str, figures: dict[str, Figure], locate) -> list[Issue]:
+def _nearest(claim, figures: dict[str, Figure], unit: str) -> Both:
+    """'; the closest computed figure is {{name}} = …' for a claim that matches none."""
+    name = closest(claim, figures)
+    if name is None:
+        return Both("", "")
+    figure = figures[name]
+    return Both(f"（最接近的计算数是 {{{{{name}}}}} = {figure.show('zh', unit)}）",
+                f" (the closest computed figure is {{{{{name}}}}} = {figure.show('en', unit)})")
+
+
+def check_text(text: str, figures: dict[str, Figure], locate, unit: str = "万元") -> list[Issue]:
     """Placeholders must name figures; literal amounts, percentages and counts must match one."""
     found = []
     for kind, offset, content in split(text):
         if kind == "broken":
-            found.append(issue("E210", locate(offset), text=content))
+            shown = content.split("\n")[0]
+            found.append(issue("E210", locate(offset), text=shown if len(shown) <= 30 else shown[:30] + "…"))
         elif kind == "figure" and content not in figures:
             close = difflib.get_close_matches(content, list(figures), n=3, cutoff=0.6)
             found.append(issue("E209", locate(offset), key=content, hint=suggestion(close)))
         elif kind == "text":
             for claim in find_claims(content):
                 if not matches(claim, figures):
-                    found.append(issue("E303", locate(offset + claim.offset), kind=KIND_WORDS[claim.kind], figure=claim.written))
+                    found.append(issue("E303", locate(offset + claim.offset), kind=KIND_WORDS[claim.kind], figure=claim.written,
+                                       hint=_nearest(claim, figures, unit)))
     return found
 
 
@@ -120,6 +132,11 @@ def _checked_figures(db_figures: dict[str, Figure], budget: Budget) -> dict[str,
             out[f"form.{p.id}.sub_basis"] = project_amount(p) if p.form.sub_items_cover == "当年预算" else p.form.total_budget
     for key in ("total", "货物", "工程", "服务", "sme", "micro"):
         out[f"procurement.{key}"] = db_figures[f"procurement.{key}"].value
+    ids = {p.id for p in budget.projects}
+    for item in budget.procurement:
+        if item.project in ids:
+            key = f"project.{item.project}.procurement"
+            out[key] = out.get(key, ZERO) + item.amount
     return out
 
 
@@ -130,30 +147,61 @@ def shown_in_yuan(key: str, value: Decimal, unit: str) -> Decimal:
     return to_unit(value, unit) * UNIT_FACTORS[unit]
 
 
-def money_text(value: Decimal) -> str:
-    return f"{grouped(value)}元"
+def money_text(value: Decimal) -> Both:
+    """An amount in a message: '2,754,000.00元' / 'RMB 2,754,000.00'."""
+    return Both(f"{grouped(value)}元", f"RMB {grouped(value)}")
+
+
+def shown_text(value: Decimal, keys: tuple[str, ...], unit: str) -> Both:
+    """A displayed amount in a message, in the unit readers see it in (forms are in yuan)."""
+    if all(k.startswith(("form.", "project.")) for k in keys):
+        return money_text(value)
+    shown = grouped(value / UNIT_FACTORS[unit])
+    return Both(f"{shown}{unit}", f"{shown} ({'RMB 10,000' if unit == '万元' else 'RMB'})")
+
+
+def relation(at_most: bool) -> str:
+    """How the two sides of a failed comparison stand: ≠ for an equality, > for a bound."""
+    return ">" if at_most else "≠"
+
+
+def _outcome_location(db: DepartmentBudget, o: Outcome) -> Location:
+    """Where to look: the form's sub-items, the form, the project, the procurement list, or the file."""
+    at = db.source.positions.at
+    ids = {p.id: i for i, p in enumerate(db.budget.projects)}
+    keys = o.comparison.left + o.comparison.right
+    form_ids = {k.split(".")[1] for k in keys if k.startswith("form.")}
+    project_ids = {k.split(".")[1] for k in keys if k.startswith("project.")}
+    if any(k.startswith("procurement.") or k.endswith(".procurement") for k in keys):
+        return at(("procurement",), key=True)
+    if len(form_ids) == 1 and form_ids <= set(ids):
+        (i,) = form_ids
+        if any(k.startswith(f"form.{i}.sub") for k in keys):
+            return at(("projects", ids[i], "form", "sub_items"), key=True)
+        return at(("projects", ids[i], "form"), key=True)
+    if len(project_ids) == 1 and project_ids <= set(ids):
+        return at(("projects", ids[project_ids.pop()]))
+    return Location(db.source.path)
 
 
 def outcome_issues(db: DepartmentBudget, outcomes: list[Outcome]) -> list[Issue]:
+    """E301 for every identity that fails on the exact figures, W302 where only the displayed ones differ."""
     found = []
-    ids = {p.id: i for i, p in enumerate(db.budget.projects)}
     for o in outcomes:
         if o.status == "ok":
             continue
-        keys = o.comparison.left + o.comparison.right
-        form_ids = {k.split(".")[1] for k in keys if k.startswith("form.")}
-        if len(form_ids) == 1 and form_ids <= set(ids):
-            where = db.where(("projects", ids[form_ids.pop()], "form", "sub_items"))
-        else:
-            where = Location(db.source.path)
+        name = Both(o.comparison.name.zh, o.comparison.name.en)
         if o.status == "mismatch":
-            left, right = o.left, o.right
-            found.append(issue("E301", where, name=Both(o.comparison.name.zh, o.comparison.name.en),
-                               left=money_text(left), right=money_text(right), diff=money_text(abs(left - right))))
+            found.append(issue("E301", _outcome_location(db, o), name=name, left=money_text(o.left), right=money_text(o.right),
+                               op=relation(o.comparison.at_most), diff=money_text(abs(o.left - o.right))))
         else:
-            left, right = o.left_shown, o.right_shown
-            found.append(issue("W302", where, name=Both(o.comparison.name.zh, o.comparison.name.en),
-                               left=money_text(left), right=money_text(right), diff=money_text(abs(left - right))))
+            keys = o.comparison.left + o.comparison.right
+            where = _outcome_location(db, o)
+            if where.line is None:  # a table identity: the display unit is what makes it round
+                where = db.source.positions.at(("display_unit",), key=True)
+            found.append(issue("W302", where, name=name, left=shown_text(o.left_shown, keys, db.unit),
+                               right=shown_text(o.right_shown, keys, db.unit),
+                               diff=shown_text(abs(o.left_shown - o.right_shown), keys, db.unit)))
     return found
 
 
@@ -180,11 +228,11 @@ def check_budget(db: DepartmentBudget) -> list[Issue]:
         for lang in ("zh", "en"):
             path = here + (lang,)
             value = getattr(text, lang)
-            found += check_text(value, db.figures, lambda off, p=path, v=value: pos.within(p, v, off))
+            found += check_text(value, db.figures, lambda off, p=path, v=value: pos.within(p, v, off), db.unit)
     for key, (text, authored) in db.paragraphs.items():
         if not authored:  # generated text is checked too: a bug in the generator must not publish
             for lang in ("zh", "en"):
-                found += check_text(text(lang), db.figures, lambda off: Location(db.source.path))
+                found += check_text(text(lang), db.figures, lambda off: Location(db.source.path), db.unit)
     for key, stated in budget.declared.items():
         where = pos.at(("declared", key))
         figure = db.figures.get(key)
@@ -241,35 +289,42 @@ def _last_year_issues(db: DepartmentBudget, previous: DepartmentBudget) -> list[
     return found
 
 
+def _department_year(src: SourceFile) -> tuple | None:
+    """(slug, year) as written, even in a file that is otherwise invalid."""
+    data = src.data if isinstance(src.data, dict) else {}
+    department = data.get("department")
+    slug = department.get("slug") if isinstance(department, dict) else None
+    year = data.get("year")
+    return (slug, year) if isinstance(slug, str) and isinstance(year, str) else None
+
+
 def load_content(content: Path, root: Path | None = None) -> Content:
     cat = catalogue_module.load()
     issues: list[Issue] = []
     parsed: list[tuple[SourceFile, Budget]] = []
+    seen: dict[tuple, SourceFile] = {}
     for path in budget_files(content):
         src, found = read_file(path, _display(path, root))
         issues += found
         if src is None:
             continue
+        key = _department_year(src)
+        duplicate = key in seen
+        if duplicate:  # still validated, so every problem of the file is reported, but never built
+            issues.append(issue("E204", src.positions.at(("department", "slug")), slug=key[0], year=key[1],
+                                other=seen[key].path))
+        elif key is not None:
+            seen[key] = src
         budget, found = parse(src)
         issues += found
         if budget is None:
             continue
         found = check_meaning(budget, src, cat)
         issues += found
-        if not any(i.severity == ERROR for i in found):
+        if not duplicate and not any(i.severity == ERROR for i in found):
             parsed.append((src, budget))
 
-    seen: dict[tuple, SourceFile] = {}
-    unique = []
-    for src, budget in parsed:
-        key = (budget.department.slug, budget.year)
-        if key in seen:
-            issues.append(issue("E204", src.positions.at(("department", "slug")), slug=key[0], year=key[1], other=seen[key].path))
-            continue
-        seen[key] = src
-        unique.append((src, budget))
-
-    budgets = [compute(src, budget, cat, budget.last_year.total) for src, budget in unique]
+    budgets = [compute(src, budget, cat, budget.last_year.total) for src, budget in parsed]
     by_key = {(db.slug, db.year): db for db in budgets}
     for db in budgets:
         issues += check_budget(db)

@@ -8,13 +8,14 @@ figures as displayed, so that a template bug cannot publish.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from html.parser import HTMLParser
 
 from .checks import run
 from .diagnostics import Both, Issue, Location, issue
 from .money import UNIT_FACTORS, ZERO
-from .pipeline import DepartmentBudget, money_text
+from .pipeline import DepartmentBudget, money_text, relation
 
 
 class _Collector(HTMLParser):
@@ -52,11 +53,19 @@ class _Collector(HTMLParser):
             parts.append(data)
 
 
+_AMOUNT = re.compile(r"\d{1,3}(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?")
+
+
 def parse_amount(text: str, factor: Decimal) -> Decimal:
-    """A displayed amount back in yuan: '' is zero, '4,829.15' in 万元 is 48291500."""
+    """A displayed amount back in yuan: '' is zero, '4,829.15' in 万元 is 48291500.
+
+    Anything else ('NaN', '1e5', '-3', '5,37.00', '5370万元') raises InvalidOperation.
+    """
     text = text.strip()
     if text in ("", "-", "—"):
         return ZERO
+    if not _AMOUNT.fullmatch(text):
+        raise InvalidOperation(text)
     return Decimal(text.replace(",", "")) * factor
 
 
@@ -85,10 +94,11 @@ def verify(db: DepartmentBudget, html: str, lang: str, what: str) -> list[Issue]
     expected = {k: v for k, v in db.shown.items() if not k.startswith(("project.", "procurement."))}
     for key, value in expected.items():
         if key not in rendered:
-            found.append(issue("E309", where, detail=Both(f"缺少 {key}（应为 {money_text(value)}）", f"{key} is missing (should be {money_text(value)})")))
+            found.append(issue("E309", where, detail=Both(f"缺少 {key}（应为 {money_text(value).zh}）",
+                                                          f"{key} is missing (should be {money_text(value).en})")))
         elif rendered[key] != value:
-            found.append(issue("E309", where, detail=Both(f"{key} 显示 {money_text(rendered[key])}，应为 {money_text(value)}",
-                                                          f"{key} shows {money_text(rendered[key])}, should be {money_text(value)}")))
+            found.append(issue("E309", where, detail=Both(f"{key} 显示 {money_text(rendered[key]).zh}，应为 {money_text(value).zh}",
+                                                          f"{key} shows {money_text(rendered[key]).en}, should be {money_text(value).en}")))
     for key in sorted(set(rendered) - set(expected)):
         found.append(issue("E309", where, detail=Both(f"多出了 {key}", f"unexpected {key}")))
 
@@ -107,5 +117,6 @@ def verify(db: DepartmentBudget, html: str, lang: str, what: str) -> list[Issue]
         same_as_computed = before is not None and (o.left_shown, o.right_shown) == (before.left_shown, before.right_shown)
         if o.status == "mismatch" and not same_as_computed:
             found.append(issue("E301", where, name=Both(o.comparison.name.zh + "（按页面显示）", o.comparison.name.en + " (as displayed)"),
-                               left=money_text(o.left), right=money_text(o.right), diff=money_text(abs(o.left - o.right))))
+                               left=money_text(o.left), right=money_text(o.right), op=relation(o.comparison.at_most),
+                               diff=money_text(abs(o.left - o.right))))
     return found

@@ -81,6 +81,8 @@ class Positions:
     values: dict[tuple, tuple[int, int]] = field(default_factory=dict)
     keys: dict[tuple, tuple[int, int]] = field(default_factory=dict)
     styles: dict[tuple, str] = field(default_factory=dict)  # scalar style: | > ' " (plain: absent)
+    spans: dict[tuple, tuple[int, int]] = field(default_factory=dict)  # where each scalar is in `text`
+    text: str = ""
 
     def at(self, data_path: tuple, key: bool = False) -> Location:
         """The location of `data_path`, or of its nearest written ancestor."""
@@ -95,10 +97,26 @@ class Positions:
         return Location(self.path, *self.values.get((), (1, 1)))
 
     def within(self, data_path: tuple, text: str, offset: int) -> Location:
-        """The location of character `offset` of the text value at `data_path`."""
+        """The location of character `offset` of the text value at `data_path`.
+
+        The characters there are looked up in the scalar's source, so folding, quoting and
+        line breaks do not shift the place reported.
+        """
         base = self.at(data_path)
         if tuple(data_path) not in self.values:
             return base
+        span = self.spans.get(tuple(data_path))
+        snippet = text[offset:offset + 16].split("\n", 1)[0]
+        if span and snippet.strip():
+            # the same occurrence (first, second …) of the characters in the source as in the value
+            found = span[0] - 1
+            for _ in range(text.count(snippet, 0, offset) + 1):
+                found = self.text.find(snippet, found + 1, span[1])
+                if found < 0:
+                    break
+            if found >= 0:
+                line = self.text.count("\n", 0, found) + 1
+                return Location(self.path, line, found - self.text.rfind("\n", 0, found))
         before = text[:offset]
         style = self.styles.get(tuple(data_path))
         if style in ("|", ">"):  # block content starts on the next line
@@ -169,12 +187,13 @@ def _walk(node: yaml.Node, here: tuple, pos: Positions, issues: list[Issue], pat
         return None
     if node.style:
         pos.styles[here] = node.style
+    pos.spans[here] = (node.start_mark.index, node.end_mark.index)
     return node.value
 
 
 def read_text(text: str, path: str) -> tuple[SourceFile | None, list[Issue]]:
     issues: list[Issue] = []
-    pos = Positions(path)
+    pos = Positions(path, text=text)
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:

@@ -313,6 +313,8 @@ def test_every_problem_of_every_file_in_one_run(tmp_path):
     assert found == {
         ("a.yaml", "E105", department_line), ("a.yaml", "E104", typo_line), ("a.yaml", "E201", code_line),
         ("b.yaml", "E107", negative_line), ("b.yaml", "E203", dup_line),
+        # b.yaml is also the same department and year as a.yaml (all are copies of the seed)
+        ("b.yaml", "E204", line_of(SEED, "  slug: anting-city-operations")),
         ("c.yaml", "E102", syntax_line),
         ("d.yaml", "E112", 1),
     }
@@ -343,11 +345,13 @@ def test_cli_check_reports_every_problem_in_both_languages(tmp_path):
         assert [(Path(m["path"]).name, int(m["line"]), int(m["col"]), m["code"]) for m in parsed] == [
             ("a.yaml", line_of(SEED, "department:"), 1, "E105"),
             ("a.yaml", typo_line, 3, "E104"),
+            # b.yaml is a copy of the same department and year, and says so
+            ("b.yaml", line_of(SEED, "  slug: anting-city-operations"), 9, "E204"),
             ("b.yaml", negative_line, col_of(negative, negative_line, "-372900"), "E107"),
         ]
         assert parsed[0]["path"] == "content/budgets/2024/a.yaml"  # relative to where it runs
-    assert "未知的字段 'knd'；是否想写 'kind'？" in zh.stderr and "共 3 个错误" in zh.stderr
-    assert "unknown field 'knd'; did you mean 'kind'?" in en.stderr and "3 error(s)" in en.stderr
+    assert "未知的字段 'knd'；是否想写 'kind'？" in zh.stderr and "共 4 个错误" in zh.stderr
+    assert "unknown field 'knd'; did you mean 'kind'?" in en.stderr and "4 error(s)" in en.stderr
     assert "unknown field" not in zh.stderr and "未知的字段" not in en.stderr
 
 
