@@ -26,6 +26,20 @@ HTML_LANG = {"zh": "zh-CN", "en": "en"}  # only zh-CN makes fontconfig pick the 
 
 _md = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
 
+# A bullet list whose items already carry their own numbers — （一）, (1), 1. or 1、 — as the
+# official text writes them: shown without bullets (class "marked"), never with two markers.
+_LIST = re.compile(r"<ul>(?P<items>(?:(?!</?ul>).)*)</ul>", re.S)
+_OWN_MARKER = re.compile(r"\s*(?:[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[一二三四五六七八九十]+、)")
+
+
+def _mark_numbered_lists(html: str) -> str:
+    def mark(m: re.Match) -> str:
+        items = re.findall(r"<li>(.*?)</li>", m["items"], re.S)
+        if items and all(_OWN_MARKER.match(re.sub(r"<[^>]+>", "", i)) for i in items):
+            return f'<ul class="marked">{m["items"]}</ul>'
+        return m[0]
+    return _LIST.sub(mark, html)
+
 
 def department_url(lang: str, year: int, slug: str) -> str:
     return f"{lang}/{year}/{slug}/"
@@ -79,6 +93,16 @@ class View:
     def unit_label(self) -> str:
         return self.t(lb.UNIT_NAMES[self.db.unit])
 
+    @property
+    def unit_suffix(self) -> str:
+        """The unit after an amount outside the tables: 万元 / (RMB 10,000)."""
+        return self.unit_label if self.lang == "zh" else f"({self.unit_label})"
+
+    @property
+    def total(self) -> str:
+        """The department's total budget (收入总计 of table 01) in the display unit."""
+        return self.cell(self.table("01").sides[0].total.values["amount"])
+
     # ---- figures
     def cell(self, value: Decimal | None) -> str:
         return table_cell(value, self.db.unit)
@@ -103,7 +127,7 @@ class View:
                 out.append(f'<span class="fig" data-figure="{escape(content)}">{escape(shown)}</span>')
             else:
                 out.append(content)
-        html = _md.reset().convert("".join(out))
+        html = _mark_numbered_lists(_md.reset().convert("".join(out)))
         if inline:
             html = re.sub(r"^<p>(.*)</p>$", r"\1", html, flags=re.S)
         return Markup(html)
