@@ -13,14 +13,17 @@ import io
 import json
 import logging
 import sys
+import traceback
 from collections import defaultdict
 from pathlib import Path
 
-from pelican.generators import Generator
+from jinja2 import TemplateError, TemplateSyntaxError
+from pelican.generators import Generator, PelicanTemplateNotFound
+from pelican.utils import get_relative_path, path_to_url
 
 from . import pdf
 from .cli import print_issues
-from .diagnostics import Issue
+from .diagnostics import Issue, Location, issue
 from .pipeline import Content, DepartmentBudget, load_content
 from .readback import verify
 from .render import HTML_LANG, LANGS, View, department_url, pdf_download_name, pdf_name
@@ -38,6 +41,24 @@ class BuildStopped(SystemExit):
 def stop(issues: list[Issue], settings: dict) -> None:
     print_issues(issues, settings.get("BUDGET_MESSAGES_LANG", "zh"))
     raise BuildStopped()
+
+
+def template_issue(exc: Exception, name: str, page: str) -> Issue:
+    """A template mistake as an issue: the template file and line where it happened, and the error."""
+    path, line = name, None
+    if isinstance(exc, TemplateSyntaxError):
+        path, line = exc.filename or exc.name or name, exc.lineno
+    else:  # the innermost template frame (Jinja rewrites tracebacks to point into the templates)
+        frames = [f for f in traceback.extract_tb(exc.__traceback__)
+                  if not f.filename.endswith(".py") and not f.filename.startswith("<")]
+        if frames:
+            path, line = frames[-1].filename, frames[-1].lineno
+    try:
+        path = str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        pass
+    message = getattr(exc, "message", None) or str(exc)
+    return issue("E401", Location(str(path), line), page=page, problem=f"{type(exc).__name__}: {message}")
 
 
 class BudgetGenerator(Generator):
@@ -65,6 +86,7 @@ class BudgetGenerator(Generator):
                     self.pdf_html[(db.slug, db.year, lang)] = doc
         if problems:
             stop(problems, self.settings)
+        self.try_templates()
         self.pdf_jobs: list[pdf.Job] = []
         if want_pdf and self.content.budgets:
             self.prepare_pdfs()
@@ -85,6 +107,49 @@ class BudgetGenerator(Generator):
             stop(problems, self.settings)
 
     # ---- rendering (in memory)
+    def render(self, name: str, context: dict, page: str) -> str:
+        """Render a template; a template mistake stops the build with its file, line and error."""
+        try:
+            return self.get_template(name).render(context)
+        except (TemplateError, PelicanTemplateNotFound) as exc:
+            stop([template_issue(exc, name, page)], self.settings)
+
+    def page_context(self, path: str, variables: dict) -> dict:
+        """What Pelican's writer gives a template written to `path`."""
+        context = self.context.copy()
+        if self.settings.get("RELATIVE_URLS", False):
+            context["SITEURL"] = context["localsiteurl"] = path_to_url(get_relative_path(path))
+        context["output_file"] = path
+        context.update(variables)
+        return context
+
+    def try_templates(self) -> None:
+        """Render the index pages and the Markdown pages once in memory, so that a template
+        mistake stops the build here, before anything is written."""
+        for path, name, variables in self.index_pages():
+            self.render(name, self.page_context(path, variables), path)
+        for page in self.context.get("pages", []):
+            for p in [page] + page.translations:
+                self.render(p.template, self.page_context(p.save_as, {"page": p}), p.save_as)
+
+    def index_pages(self) -> list[tuple[str, str, dict]]:
+        """(path, template, variables) of the landing page and the language and year indexes."""
+        by_year: dict[int, list[DepartmentBudget]] = defaultdict(list)
+        for db in self.content.budgets:
+            by_year[db.year].append(db)
+        years = sorted(by_year, reverse=True)
+        pages = [("index.html", "landing", dict(**self.common("zh", "", ""), years=years, by_year=by_year, langs=LANGS))]
+        for lang in LANGS:
+            other = "en" if lang == "zh" else "zh"
+            pages.append((f"{lang}/index.html", "lang_index", dict(
+                **self.common(lang, f"{lang}/", f"{other}/"), years=years, by_year=by_year,
+                views={(db.slug, db.year): View(db, lang) for db in self.content.budgets})))
+            for year in years:
+                pages.append((f"{lang}/{year}/index.html", "year_index", dict(
+                    **self.common(lang, f"{lang}/{year}/", f"{other}/{year}/"), year=year,
+                    views=[View(db, lang) for db in by_year[year]])))
+        return pages
+
     def common(self, lang: str, url: str, other_url: str) -> dict:
         return {
             "lang": lang,
@@ -111,32 +176,18 @@ class BudgetGenerator(Generator):
     def render_department(self, db: DepartmentBudget, lang: str) -> str:
         context = self.department_context(db, lang)
         context["SITEURL"] = "../../.."
-        return self.get_template("department").render(context)
+        return self.render("department", context, f"{department_url(lang, db.year, db.slug)}index.html")
 
     def render_pdf_html(self, db: DepartmentBudget, lang: str) -> str:
         context = self.department_context(db, lang)
         context["pdf_css"] = pdf.stylesheet_urls(self.theme)
-        return self.get_template("pdf").render(context)
+        return self.render("pdf", context, f"{department_url(lang, db.year, db.slug)}{pdf_name(db, lang)}")
 
     # ---- writing
     def generate_output(self, writer):
         relative = self.settings.get("RELATIVE_URLS", False)
-        by_year: dict[int, list[DepartmentBudget]] = defaultdict(list)
-        for db in self.content.budgets:
-            by_year[db.year].append(db)
-        years = sorted(by_year, reverse=True)
-
-        writer.write_file("index.html", self.get_template("landing"), self.context, relative,
-                          **self.common("zh", "", ""), years=years, by_year=by_year, langs=LANGS)
-        for lang in LANGS:
-            other = "en" if lang == "zh" else "zh"
-            writer.write_file(f"{lang}/index.html", self.get_template("lang_index"), self.context, relative,
-                              **self.common(lang, f"{lang}/", f"{other}/"), years=years, by_year=by_year,
-                              views={(db.slug, db.year): View(db, lang) for db in self.content.budgets})
-            for year in years:
-                writer.write_file(f"{lang}/{year}/index.html", self.get_template("year_index"), self.context, relative,
-                                  **self.common(lang, f"{lang}/{year}/", f"{other}/{year}/"), year=year,
-                                  views=[View(db, lang) for db in by_year[year]])
+        for path, name, variables in self.index_pages():
+            writer.write_file(path, self.get_template(name), self.context, relative, **variables)
 
         for db in self.content.budgets:
             for lang in LANGS:
