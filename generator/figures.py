@@ -139,7 +139,7 @@ def build_figures(ledger: Ledger, tables: dict[str, Table], last_year_total: Dec
 # ---------------------------------------------------------------- placeholders
 
 PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.S)
-LITERAL = re.compile(r"^\s*literal\s*:\s*(.*?)\s*$", re.S)
+LITERAL = re.compile(r"^\s*literal\s*[:：]\s*(.*?)\s*$", re.S)  # a full-width colon too
 
 
 @dataclass(frozen=True)

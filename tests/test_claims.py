@@ -282,3 +282,9 @@ def test_the_english_performance_sentence_agrees_in_number(seed):
     assert "{{performance.count}} projects with targets" in text
     writer = NarrativeWriter(seed.budget, seed.ledger, {**seed.figures, "performance.count": Figure(COUNT, Decimal(1))}, None)
     assert "{{performance.count}} project with targets" in writer.performance().en
+
+
+def test_literal_accepts_a_full_width_colon():
+    from generator.figures import split
+
+    assert split("质保金{{literal：5%}}") == [("text", 0, "质保金"), ("literal", 3, "5%")]
