@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .labels import Label
+from .labels import COLUMN_LABELS, Label
 from .money import ZERO
 
 L = Label
@@ -61,6 +61,15 @@ class Cells:
         return [k[len(head):] for k in self.values if k.startswith(head) and "." not in k[len(head):]]
 
 
+def _zh(col: str) -> str:
+    """A column's name in a check's Chinese name (合计, 基本支出, 一般公共预算 …)."""
+    return COLUMN_LABELS[col].zh if col in COLUMN_LABELS else col
+
+
+def _en(col: str) -> str:
+    return COLUMN_LABELS[col].en.lower() if col in COLUMN_LABELS else col
+
+
 def _cell(table: str, row: str, col: str) -> str:
     return f"{table}.{row}.{col}"
 
@@ -107,14 +116,14 @@ def classes_agree(f: Cells) -> Iterator[Comparison]:
     for code in _classes(f, "04", "02", "05", "06", "07"):
         row = f"exp.{code}"
         for col, table in APPROPRIATION_TABLES:
-            yield C(f"04.class=={table}", f"04表 {code} 类{col} = {table}表 {code} 类合计",
-                    f"Table 04 class {code} {col} = table {table} class {code}", (_cell("04", row, col),), (_cell(table, code, "total"),))
+            yield C(f"04.class=={table}", f"04表 {code} 类{_zh(col)} = {table}表 {code} 类合计",
+                    f"Table 04 class {code} {_en(col)} = table {table} class {code}", (_cell("04", row, col),), (_cell(table, code, "total"),))
         yield C("04.class==02", f"04表 {code} 类合计 = 02表 {code} 类财政拨款收入", f"Table 04 class {code} = table 02 class {code} appropriations",
                 (_cell("04", row, "total"),), (_cell("02", code, "财政拨款"),))
     # Table 01's revenue by source is table 02's 合计 row; its totals are those of 02 and 03.
     for col in f.columns("02", "total"):
         if col != "total":
-            yield C("01.source==02", f"01表 {col}收入 = 02表合计行{col}", f"Table 01 {col} revenue = table 02 total row, {col}",
+            yield C("01.source==02", f"01表 {_zh(col)}收入 = 02表合计行{_zh(col)}", f"Table 01 {_en(col)} revenue = table 02 total row, {_en(col)}",
                     (f"01.inc.{col}.amount",), (_cell("02", "total", col),))
     yield C("01.revenue==02", "01表 收入总计 = 02表合计", "Table 01 total revenue = table 02 total",
             ("01.inc.total.amount",), ("02.total.total",))
@@ -147,17 +156,17 @@ def hierarchy(f: Cells) -> Iterator[Comparison]:
         top = [r for r in rows if len(r) == 3]
         leaf = 5 if table == "08" else 7  # money sits on 项 (functional) or 款 (economic) rows
         for col in f.columns(table, "total"):
-            yield C(f"{table}.total=classes", f"{table}表 合计 = 各类之和（{col}）", f"Table {table}: total = sum of classes ({col})",
+            yield C(f"{table}.total=classes", f"{table}表 合计 = 各类之和（{_zh(col)}）", f"Table {table}: total = sum of classes ({_en(col)})",
                     (_cell(table, "total", col),), (_cell(table, r, col) for r in top))
             for parent in rows:
                 children = [r for r in rows if r.startswith(parent) and len(r) == len(parent) + 2]
                 if len(parent) < leaf:  # also when no sub-code is shown at all: a row dropped by a template
-                    yield C(f"{table}.parent=children", f"{table}表 {parent} = 下级科目之和（{col}）",
-                            f"Table {table}: {parent} = sum of its sub-codes ({col})",
+                    yield C(f"{table}.parent=children", f"{table}表 {parent} = 下级科目之和（{_zh(col)}）",
+                            f"Table {table}: {parent} = sum of its sub-codes ({_en(col)})",
                             (_cell(table, parent, col),), (_cell(table, r, col) for r in children))
     classes = [r for r in f.rows("04", "exp.") if r != "exp.total"]
     for col in f.columns("04", "exp.total"):
-        yield C("04.total=classes", f"04表 支出总计 = 各类之和（{col}）", f"Table 04: total expenditure = sum of classes ({col})",
+        yield C("04.total=classes", f"04表 支出总计 = 各类之和（{_zh(col)}）", f"Table 04: total expenditure = sum of classes ({_en(col)})",
                 (_cell("04", "exp.total", col),), (_cell("04", r, col) for r in classes))
 
 
@@ -166,11 +175,11 @@ def appropriations(f: Cells) -> Iterator[Comparison]:
         yield C("02.appropriations=05+06+07", f"02表 {row} 财政拨款收入 = 05 + 06 + 07表", f"Table 02 {row}: appropriations = tables 05 + 06 + 07",
                 (_cell("02", row, "财政拨款"),), (_cell(t, row, "total") for _, t in APPROPRIATION_TABLES))
     for col, table in APPROPRIATION_TABLES:
-        yield C("04.column==table", f"04表 支出总计（{col}）= {table}表合计", f"Table 04 total ({col}) = table {table} total",
+        yield C("04.column==table", f"04表 支出总计（{_zh(col)}）= {table}表合计", f"Table 04 total ({_en(col)}) = table {table} total",
                 (_cell("04", "exp.total", col),), (_cell(table, "total", "total"),))
-        yield C("04.revenue==expenditure", f"04表 {col}收入 = 支出", f"Table 04 {col}: revenue = expenditure",
+        yield C("04.revenue==expenditure", f"04表 {_zh(col)}收入 = 支出", f"Table 04 {_en(col)}: revenue = expenditure",
                 (_cell("04", f"inc.{col}", "amount"),), (_cell("04", "exp.total", col),))
-        yield C("04.revenue==01", f"04表 {col}收入 = 01表", f"Table 04 {col} revenue = table 01",
+        yield C("04.revenue==01", f"04表 {_zh(col)}收入 = 01表", f"Table 04 {_en(col)} revenue = table 01",
                 (_cell("04", f"inc.{col}", "amount"),), (_cell("01", f"inc.{col}", "amount"),))
     yield C("04.balance", "04表 收入总计 = 支出总计", "Table 04: total revenue = total expenditure",
             ("04.inc.total.amount",), ("04.exp.total.total",))
@@ -187,7 +196,7 @@ def appropriations(f: Cells) -> Iterator[Comparison]:
                 (_cell("03", row, "total"),))
     for row in f.rows("05"):
         for col in ("total", "basic", "project"):
-            yield C("05<=03", f"05表 {row} ≤ 03表（{col}）", f"Table 05 {row} ≤ table 03 ({col})",
+            yield C("05<=03", f"05表 {row} ≤ 03表（{_zh(col)}）", f"Table 05 {row} ≤ table 03 ({_en(col)})",
                     (_cell("05", row, col),), (_cell("03", row, col),), at_most=True)
 
 
