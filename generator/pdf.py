@@ -226,6 +226,7 @@ def prepare(jobs: list[Job], cache_dir: Path, theme: str, workers: int | None = 
             with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn")) as pool:
                 results += list(pool.map(_work, args))
 
+    _prune(cache_dir, keep={job.cache_file for job in jobs})
     log = logging.getLogger(__name__)
     found = []
     for r in results:
@@ -236,6 +237,17 @@ def prepare(jobs: list[Job], cache_dir: Path, theme: str, workers: int | None = 
             found.append(issue("E308", Location(r.out), detail=Both(f"WeasyPrint 警告（视为错误）：{w}",
                                                                      f"WeasyPrint warning (treated as an error): {w}")))
     return found, results
+
+
+CACHE_DAYS = 30
+
+
+def _prune(cache_dir: Path, keep: set[Path], days: int = CACHE_DAYS) -> None:
+    """Forget cached PDFs this build did not use and nothing has written for `days` days."""
+    cutoff = time.time() - days * 86400
+    for path in cache_dir.glob("*.pdf"):
+        if path not in keep and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
 
 
 def place(jobs: list[Job]) -> None:

@@ -17,7 +17,7 @@ from . import catalogue as catalogue_module
 from .checks import Outcome, run
 from .diagnostics import ERROR, Both, Issue, Location, issue, sort_key, suggestion
 from .figures import AMOUNT, COUNT, PERCENT, Figure, build_figures, closest, find_claims, matches, split
-from .labels import Label
+from .labels import ROUNDING_NOTE, Label
 from .ledger import Ledger, project_amount
 from .model import Budget, Text
 from .money import UNIT_FACTORS, ZERO, grouped, to_unit
@@ -248,7 +248,19 @@ def check_budget(db: DepartmentBudget) -> list[Issue]:
                                    executed=p.form.last_year_executed, budget=p.form.last_year_budget))
     db.outcomes = run(db.checked, db.shown)
     found += outcome_issues(db, db.outcomes)
+    note_rounding(db)
     return found
+
+
+def note_rounding(db: DepartmentBudget) -> None:
+    """A table whose displayed total differs from its displayed rows says so under it."""
+    for o in db.outcomes:
+        if o.status != "rounding":
+            continue
+        for key in o.comparison.left + o.comparison.right:
+            table = db.tables.get(key[:2])
+            if table is not None and ROUNDING_NOTE not in table.notes:
+                table.notes.append(ROUNDING_NOTE)
 
 
 # ---------------------------------------------------------------- all budgets

@@ -95,6 +95,15 @@ def test_rounding_difference_is_a_warning_w302(thirds):
     assert result.failed(strict=True)
 
 
+def test_a_table_with_a_rounding_difference_carries_the_note(thirds):
+    from generator.labels import ROUNDING_NOTE
+
+    (db,) = load_content(thirds).budgets
+    assert ROUNDING_NOTE in db.tables["08"].notes
+    assert "尾差" in ROUNDING_NOTE.zh and "rounded" in ROUNDING_NOTE.en
+    assert ROUNDING_NOTE not in db.tables["02"].notes  # only where a displayed total differs
+
+
 def test_the_shipped_content_has_no_rounding_difference(content):
     assert not [i for i in content.issues if i.code == "W302"]
 

@@ -400,3 +400,19 @@ def test_long_tables_repeat_their_header_and_print_the_total_once(tmp_path):
     assert all("栏目名称" in t and "金额合计" in t for t in page_texts)
     assert text.count("总合计") == 1
     assert all(f"第{i}行" in text for i in range(1, 121))
+
+
+def test_old_unused_cache_files_are_pruned(tmp_path):
+    import os
+    import time
+
+    from generator.pdf import _prune
+
+    used, stale, recent = tmp_path / "used.pdf", tmp_path / "stale.pdf", tmp_path / "recent.pdf"
+    for p in (used, stale, recent):
+        p.write_bytes(b"%PDF")
+    old = time.time() - 40 * 86400
+    os.utime(used, (old, old))
+    os.utime(stale, (old, old))
+    _prune(tmp_path, keep={used})
+    assert used.exists() and recent.exists() and not stale.exists()
