@@ -49,6 +49,8 @@ def prose_amount(yuan: Decimal, unit: str, lang: str) -> str:
     shown = to_unit(yuan, unit)
     if lang == "zh":
         return f"{plain(shown)}{unit}"
+    if shown == ZERO:
+        return "RMB 0"
     if unit == "万元":
         # Same digits as the Chinese figure, only the unit differs: 10,000 yuan = 0.01 million.
         millions = shown / Decimal(100)

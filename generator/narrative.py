@@ -39,7 +39,10 @@ class NarrativeWriter:
         self.f = figures
         self.cat = catalogue
         self.year = budget.year
-        self.dept = budget.department.name
+        name = budget.department.name
+        # English institution names take the article inside a sentence: "the … Centre".
+        article = "" if name.en.lower().startswith("the ") else "the "
+        self.dept = Label(name.zh, article + name.en)
 
     # ---- helpers
     def value(self, key: str) -> Decimal:
@@ -53,6 +56,15 @@ class NarrativeWriter:
             return L(f"与{prev}年预算持平", f"unchanged from {prev}")
         zh_verb, en_verb = ("增加", "up") if d == "up" else ("减少", "down")
         return L(f"比{prev}年预算{zh_verb}{{{{change.{key}}}}}", f"{en_verb} {{{{change.{key}}}}} from {prev}")
+
+    def economic_names(self, codes: list[str]) -> Label:
+        """'办公费、水费' / 'office expenses and water bills'."""
+        zh = "、".join(self.cat.economic[c].zh for c in codes)
+        en = [self.cat.economic[c].en for c in codes]
+        en = [e[:1].lower() + e[1:] for e in en]
+        if len(en) < 2:
+            return L(zh, "".join(en))
+        return L(zh, ", ".join(en[:-1]) + " and " + en[-1])
 
     def function_name(self, code: str) -> Label:
         e = self.cat.functional[code]
@@ -132,14 +144,15 @@ class NarrativeWriter:
         else:
             codes = sorted({line.economic for line in self.ledger.lines
                             if line.is_basic and line.function == xiang and line.source == source})
-            basic_use = L("、".join(self.cat.economic[c].zh for c in codes), ", ".join(self.cat.economic[c].en for c in codes))
+            basic_use = self.economic_names(codes)
         projects = sorted(
             (p for p in self.b.projects if p.function == xiang and p.funding.get(source)),
             key=lambda p: -p.funding[source],
         )
         names = [L(p.name.zh + ("（部分）" if len(p.funding) > 1 else ""),
                    p.name.en + (" (part)" if len(p.funding) > 1 else "")) for p in projects]
-        project_use = L("、".join(n.zh for n in names), ", ".join(n.en for n in names))
+        # project names may hold commas of their own: semicolons keep the English list readable
+        project_use = L("、".join(n.zh for n in names), "; ".join(n.en for n in names))
         if basic and project:
             return L(f"，主要用于：{basic_use.zh}；项目支出{{{{function.{xiang}.{source}.project}}}}，主要用于：{project_use.zh}",
                      f", mainly for {basic_use.en}; project expenditure {{{{function.{xiang}.{source}.project}}}}, "
@@ -166,7 +179,7 @@ class NarrativeWriter:
                 use = L(_strip_end(authored.zh), _strip_end(authored.en))
             else:
                 codes = sorted({line.economic for line in lines if line.economic.startswith(lei)})
-                use = L("、".join(self.cat.economic[c].zh for c in codes), ", ".join(self.cat.economic[c].en for c in codes))
+                use = self.economic_names(codes)
             items.append(L(f"{n}. “{e.zh}”{{{{economic.{lei}}}}}，主要用于：{use.zh}。",
                            f"{n}. {e.en}: {{{{economic.{lei}}}}}, mainly for {use.en}."))
         return L(head.zh + "\n\n" + "\n".join(i.zh for i in items), head.en + "\n\n" + "\n".join(i.en for i in items))

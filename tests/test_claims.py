@@ -288,3 +288,24 @@ def test_literal_accepts_a_full_width_colon():
     from generator.figures import split
 
     assert split("质保金{{literal：5%}}") == [("text", 0, "质保金"), ("literal", 3, "5%")]
+
+
+def test_english_prose_formats():
+    from decimal import Decimal
+
+    from generator.money import prose_amount
+
+    assert prose_amount(Decimal("57152900"), "万元", "en") == "RMB 57.1529 million"
+    assert prose_amount(Decimal("53700000"), "万元", "en") == "RMB 53.70 million"
+    assert prose_amount(Decimal("0"), "万元", "en") == "RMB 0"
+    assert prose_amount(Decimal("0"), "万元", "zh") == "0.00万元"
+    assert prose_amount(Decimal("372900.5"), "元", "en") == "RMB 372,900.50"
+
+
+def test_english_narrative_reads_as_english(seed):
+    from generator.figures import expand
+
+    basic, _ = seed.paragraphs["basic"]
+    text = expand(basic.en, "en", seed.unit, seed.figures)
+    assert "mainly for office expenses, water bills, training costs and commissioned services" in text
+    assert "of the City Operation Management Centre" in text
