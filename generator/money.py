@@ -58,11 +58,6 @@ def prose_amount(yuan: Decimal, unit: str, lang: str) -> str:
     return f"RMB {grouped(shown)}"
 
 
-def percent(part: Decimal, whole: Decimal) -> Decimal | None:
-    """part / whole in per cent, rounded half-up to two decimals; None when whole is zero."""
-    if whole == ZERO:
-        return None
-    return round_half_up(part * 100 / whole)
 
 
 def prose_percent(value: Decimal | None) -> str:

@@ -13,9 +13,8 @@ from decimal import Decimal
 from .catalogue import Catalogue
 from .figures import Figure
 from .labels import Label, cn_number
-from .ledger import Ledger, project_amount
+from .ledger import Ledger
 from .model import Budget, Text
-from .money import ZERO
 
 L = Label
 

@@ -71,7 +71,6 @@ class BudgetGenerator(Generator):
         if self.content.issues:  # warnings only
             print_issues(self.content.issues, self.settings.get("BUDGET_MESSAGES_LANG", "zh"))
 
-        self.pages: dict[tuple, str] = {}
         self.pdf_html: dict[tuple, str] = {}
         problems: list[Issue] = []
         want_pdf = self.settings.get("BUDGET_PDF", True)
@@ -79,7 +78,6 @@ class BudgetGenerator(Generator):
             for lang in LANGS:
                 html = self.render_department(db, lang)
                 problems += verify(db, html, lang, f"{department_url(lang, db.year, db.slug)}index.html")
-                self.pages[(db.slug, db.year, lang)] = html
                 if want_pdf:
                     doc = self.render_pdf_html(db, lang)
                     problems += verify(db, doc, lang, f"{department_url(lang, db.year, db.slug)}{pdf_name(db, lang)}")

@@ -66,9 +66,6 @@ class Catalogue:
                 return close
         return difflib.get_close_matches(code, same_level, n=3, cutoff=0.5)
 
-    def describe(self, code: str, table: dict[str, Entry]) -> str:
-        e = table.get(code)
-        return f"{code} {e.zh}" if e else code
 
 
 def _read_csv(path: Path) -> dict[str, Entry]:
