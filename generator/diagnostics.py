@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .labels import Label
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -63,23 +65,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Both:
-    """A message parameter that reads differently in each language."""
-
-    zh: str
-    en: str
-
-    def pick(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
-
-
-def suggestion(candidates: list[str]) -> Both:
+def suggestion(candidates: list[str]) -> Label:
     """The '; did you mean …?' tail of a message; empty when there is nothing to suggest."""
     if not candidates:
-        return Both("", "")
+        return Label("", "")
     names = " / ".join(repr(c) for c in candidates)
-    return Both(f"；是否想写 {names}？", f"; did you mean {names}?")
+    return Label(f"；是否想写 {names}？", f"; did you mean {names}?")
 
 
 @dataclass(frozen=True)
@@ -109,7 +100,7 @@ class Issue:
 
     def message(self, lang: str = "zh") -> str:
         zh, en = MESSAGES[self.code]
-        params = {k: v.pick(lang) if isinstance(v, Both) else v for k, v in self.params.items()}
+        params = {k: v(lang) if isinstance(v, Label) else v for k, v in self.params.items()}
         return (zh if lang == "zh" else en).format(**params)
 
     def format(self, lang: str = "zh") -> str:

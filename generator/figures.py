@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from .ledger import APPROPRIATIONS, Ledger, project_amount
 from .model import Budget
-from .money import ZERO, UNIT_FACTORS, prose_amount, prose_percent, round_half_up
+from .money import UNIT_FACTORS, ZERO, prose_amount, prose_percent, round_half_up
 from .tables import Table
 
 AMOUNT, PERCENT, COUNT = "amount", "percent", "count"

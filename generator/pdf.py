@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .diagnostics import Both, Issue, Location, issue
+from .diagnostics import Issue, Location, issue
+from .labels import Label
 
 THEME_STATIC = "static"
 STYLESHEETS = ("css/pdf.css",)
@@ -105,7 +106,7 @@ def preflight() -> list[Issue]:
     """Stop before rendering when the PDFs would come out wrong or the build would fail late."""
     found = []
     if not cjk_fonts():
-        found.append(issue("E308", Location("PDF"), detail=Both(
+        found.append(issue("E308", Location("PDF"), detail=Label(
             f"系统中没有中文字体，PDF 中的中文会显示为空框。请安装：{INSTALL_FONTS}"
             "（或用 invoke build --no-pdf 跳过 PDF）",
             "no Chinese font is installed, so the PDF would show Chinese as empty boxes. "
@@ -113,7 +114,7 @@ def preflight() -> list[Issue]:
     if ctypes.util.find_library("harfbuzz-subset") is None:
         # WeasyPrint would fall back to fontTools (20× slower on CJK fonts) with a warning,
         # and warnings fail the build: say so now, with the fix.
-        found.append(issue("E308", Location("PDF"), detail=Both(
+        found.append(issue("E308", Location("PDF"), detail=Label(
             f"缺少 libharfbuzz-subset0，无法快速嵌入字体子集。请安装：{INSTALL_SUBSET}",
             f"libharfbuzz-subset0 is missing, so fonts cannot be subset quickly. Install it: {INSTALL_SUBSET}")))
     return found
@@ -232,9 +233,9 @@ def prepare(jobs: list[Job], cache_dir: Path, theme: str, workers: int | None = 
     for r in results:
         log.info("PDF %s: %s", r.out, "unchanged (from cache)" if r.cached else f"rendered in {r.seconds:.2f} s, {r.pages} pages")
         if r.error:
-            found.append(issue("E308", Location(r.out), detail=Both(f"PDF 生成失败：{r.error}", f"PDF rendering failed: {r.error}")))
+            found.append(issue("E308", Location(r.out), detail=Label(f"PDF 生成失败：{r.error}", f"PDF rendering failed: {r.error}")))
         for w in r.warnings:
-            found.append(issue("E308", Location(r.out), detail=Both(f"WeasyPrint 警告（视为错误）：{w}",
+            found.append(issue("E308", Location(r.out), detail=Label(f"WeasyPrint 警告（视为错误）：{w}",
                                                                      f"WeasyPrint warning (treated as an error): {w}")))
     return found, results
 

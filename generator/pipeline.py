@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from . import catalogue as catalogue_module
 from .checks import Outcome, run
-from .diagnostics import ERROR, Both, Issue, Location, issue, sort_key, suggestion
+from .diagnostics import ERROR, Issue, Location, issue, sort_key, suggestion
 from .figures import AMOUNT, COUNT, PERCENT, Figure, build_figures, closest, find_claims, matches, split
 from .labels import ROUNDING_NOTE, Label
 from .ledger import Ledger, project_amount
@@ -28,7 +28,7 @@ from .validate import check_meaning, parse
 
 # Text fields that are names or targets, not prose: no placeholders, no claim checks.
 NOT_PROSE = {"name", "supervisor", "target", "manager", "contact", "unit_head", "filled_by", "term"}
-KIND_WORDS = {AMOUNT: Both("金额", "amount"), PERCENT: Both("百分比", "percentage"), COUNT: Both("项目个数", "project count")}
+KIND_WORDS = {AMOUNT: Label("金额", "amount"), PERCENT: Label("百分比", "percentage"), COUNT: Label("项目个数", "project count")}
 
 
 @dataclass
@@ -88,13 +88,13 @@ def prose_fields(obj: object, here: tuple = ()):
             yield from prose_fields(item, here + (key,))
 
 
-def _nearest(claim, figures: dict[str, Figure], unit: str) -> Both:
+def _nearest(claim, figures: dict[str, Figure], unit: str) -> Label:
     """'; the closest computed figure is {{name}} = …' for a claim that matches none."""
     name = closest(claim, figures)
     if name is None:
-        return Both("", "")
+        return Label("", "")
     figure = figures[name]
-    return Both(f"（最接近的计算数是 {{{{{name}}}}} = {figure.show('zh', unit)}）",
+    return Label(f"（最接近的计算数是 {{{{{name}}}}} = {figure.show('zh', unit)}）",
                 f" (the closest computed figure is {{{{{name}}}}} = {figure.show('en', unit)})")
 
 
@@ -147,17 +147,17 @@ def shown_in_yuan(key: str, value: Decimal, unit: str) -> Decimal:
     return to_unit(value, unit) * UNIT_FACTORS[unit]
 
 
-def money_text(value: Decimal) -> Both:
+def money_text(value: Decimal) -> Label:
     """An amount in a message: '2,754,000.00元' / 'RMB 2,754,000.00'."""
-    return Both(f"{grouped(value)}元", f"RMB {grouped(value)}")
+    return Label(f"{grouped(value)}元", f"RMB {grouped(value)}")
 
 
-def shown_text(value: Decimal, keys: tuple[str, ...], unit: str) -> Both:
+def shown_text(value: Decimal, keys: tuple[str, ...], unit: str) -> Label:
     """A displayed amount in a message, in the unit readers see it in (forms are in yuan)."""
     if all(k.startswith(("form.", "project.")) for k in keys):
         return money_text(value)
     shown = grouped(value / UNIT_FACTORS[unit])
-    return Both(f"{shown}{unit}", f"{shown} ({'RMB 10,000' if unit == '万元' else 'RMB'})")
+    return Label(f"{shown}{unit}", f"{shown} ({'RMB 10,000' if unit == '万元' else 'RMB'})")
 
 
 def relation(at_most: bool) -> str:
@@ -190,7 +190,7 @@ def outcome_issues(db: DepartmentBudget, outcomes: list[Outcome]) -> list[Issue]
     for o in outcomes:
         if o.status == "ok":
             continue
-        name = Both(o.comparison.name.zh, o.comparison.name.en)
+        name = Label(o.comparison.name.zh, o.comparison.name.en)
         if o.status == "mismatch":
             found.append(issue("E301", _outcome_location(db, o), name=name, left=money_text(o.left), right=money_text(o.right),
                                op=relation(o.comparison.at_most), diff=money_text(abs(o.left - o.right))))

@@ -13,7 +13,8 @@ from decimal import Decimal, InvalidOperation
 from html.parser import HTMLParser
 
 from .checks import run
-from .diagnostics import Both, Issue, Location, issue
+from .diagnostics import Issue, Location, issue
+from .labels import Label
 from .money import UNIT_FACTORS, ZERO
 from .pipeline import DepartmentBudget, money_text, relation
 
@@ -87,26 +88,26 @@ def verify(db: DepartmentBudget, html: str, lang: str, what: str) -> list[Issue]
         try:
             rendered[key] = parse_amount(text, Decimal(1) if key.startswith("form.") else factor)
         except InvalidOperation:
-            found.append(issue("E309", where, detail=Both(f"{key} 显示为 {text!r}，不是金额", f"{key} shows {text!r}, not an amount")))
+            found.append(issue("E309", where, detail=Label(f"{key} 显示为 {text!r}，不是金额", f"{key} shows {text!r}, not an amount")))
     for key in sorted(set(page.duplicates)):
-        found.append(issue("E309", where, detail=Both(f"{key} 出现了不止一次", f"{key} appears more than once")))
+        found.append(issue("E309", where, detail=Label(f"{key} 出现了不止一次", f"{key} appears more than once")))
 
     expected = {k: v for k, v in db.shown.items() if not k.startswith(("project.", "procurement."))}
     for key, value in expected.items():
         if key not in rendered:
-            found.append(issue("E309", where, detail=Both(f"缺少 {key}（应为 {money_text(value).zh}）",
+            found.append(issue("E309", where, detail=Label(f"缺少 {key}（应为 {money_text(value).zh}）",
                                                           f"{key} is missing (should be {money_text(value).en})")))
         elif rendered[key] != value:
-            found.append(issue("E309", where, detail=Both(f"{key} 显示 {money_text(rendered[key]).zh}，应为 {money_text(value).zh}",
+            found.append(issue("E309", where, detail=Label(f"{key} 显示 {money_text(rendered[key]).zh}，应为 {money_text(value).zh}",
                                                           f"{key} shows {money_text(rendered[key]).en}, should be {money_text(value).en}")))
     for key in sorted(set(rendered) - set(expected)):
-        found.append(issue("E309", where, detail=Both(f"多出了 {key}", f"unexpected {key}")))
+        found.append(issue("E309", where, detail=Label(f"多出了 {key}", f"unexpected {key}")))
 
     for name, text in page.figures:
         figure = db.figures.get(name)
         want = figure.show(lang, db.unit) if figure else None
         if text != want:
-            found.append(issue("E309", where, detail=Both(f"文字中的 {{{{{name}}}}} 显示 {text!r}，应为 {want!r}",
+            found.append(issue("E309", where, detail=Label(f"文字中的 {{{{{name}}}}} 显示 {text!r}，应为 {want!r}",
                                                           f"{{{{{name}}}}} in the text shows {text!r}, should be {want!r}")))
 
     # The identities again, on the figures as displayed; other figures come from the ledger.
@@ -116,7 +117,7 @@ def verify(db: DepartmentBudget, html: str, lang: str, what: str) -> list[Issue]
         before = computed.get((o.check.id, o.comparison.name.en))
         same_as_computed = before is not None and (o.left_shown, o.right_shown) == (before.left_shown, before.right_shown)
         if o.status == "mismatch" and not same_as_computed:
-            found.append(issue("E301", where, name=Both(o.comparison.name.zh + "（按页面显示）", o.comparison.name.en + " (as displayed)"),
+            found.append(issue("E301", where, name=Label(o.comparison.name.zh + "（按页面显示）", o.comparison.name.en + " (as displayed)"),
                                left=money_text(o.left), right=money_text(o.right), op=relation(o.comparison.at_most),
                                diff=money_text(abs(o.left - o.right))))
     return found

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from .diagnostics import Both, Issue, Location, issue
+from .diagnostics import Issue, Location, issue
+from .labels import Label
 
 try:  # libyaml is bundled with PyYAML's wheels and is ~7x faster
     _Loader = yaml.CSafeLoader
@@ -49,7 +50,7 @@ SYNTAX_HINTS = [
 ]
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> Both:
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> Label:
     raw = " ".join(str(p) for p in (exc.context, exc.problem) if p)
     problem = str(exc.problem or "")
     mark = exc.problem_mark
@@ -61,11 +62,11 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> Both:
         else:
             zh, en = (f"字符 {char!r} 不能出现在值的开头，请给这段文字加引号",
                       f"the character {char!r} cannot start a value: put the text in quotes")
-        return Both(f"{zh}（{raw}）", f"{en} ({raw})")
+        return Label(f"{zh}（{raw}）", f"{en} ({raw})")
     for needle, zh, en in SYNTAX_HINTS:
         if needle in problem:
-            return Both(f"{zh}（{raw}）", f"{en} ({raw})")
-    return Both(f"请检查这一行及上一行的缩进、冒号、引号和括号（{raw}）", raw)
+            return Label(f"{zh}（{raw}）", f"{en} ({raw})")
+    return Label(f"请检查这一行及上一行的缩进、冒号、引号和括号（{raw}）", raw)
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
@@ -148,7 +149,7 @@ def _is_thousands_group(key_node: yaml.Node, value_node: yaml.Node, previous: ob
 
 def _walk(node: yaml.Node, here: tuple, pos: Positions, issues: list[Issue], path: tuple = ()) -> object:
     if id(node) in path:  # an alias inside the value it refers to
-        issues.append(issue("E106", pos.at(here, key=True), detail=Both(
+        issues.append(issue("E106", pos.at(here, key=True), detail=Label(
             "别名（*）引用了包含它自身的内容", "an alias (*) refers to a value that contains it")))
         return None
     path += (id(node),)
@@ -162,14 +163,14 @@ def _walk(node: yaml.Node, here: tuple, pos: Positions, issues: list[Issue], pat
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 issues.append(issue("E106", Location(pos.path, *_mark(key_node)),
-                                    detail=Both("键必须是简单文字", "keys must be plain text")))
+                                    detail=Label("键必须是简单文字", "keys must be plain text")))
                 continue
             key = key_node.value
             if node.flow_style and previous_key is not None and _is_thousands_group(key_node, value_node, out[previous_key]):
                 out[previous_key] += "," + key  # reported as an amount with a thousands separator
                 continue
             if key == "<<":
-                issues.append(issue("E106", Location(pos.path, *_mark(key_node)), detail=Both(
+                issues.append(issue("E106", Location(pos.path, *_mark(key_node)), detail=Label(
                     "不支持 YAML 合并键 <<，请直接写出字段", "YAML merge keys (<<) are not supported: write the fields out")))
                 continue
             if key in out:
@@ -203,24 +204,24 @@ def read_text(text: str, path: str) -> tuple[SourceFile | None, list[Issue]]:
     except yaml.reader.ReaderError as exc:  # a control character in the text
         loc = Location(path, *_line_col(text, exc.position)) if isinstance(exc.position, int) else Location(path)
         char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
-        return None, [issue("E102", loc, problem=Both(
+        return None, [issue("E102", loc, problem=Label(
             f"含有不允许的控制字符 #x{char:04x}，这可能不是文本文件", f"control character #x{char:04x} is not allowed: is this a text file?"))]
     except (yaml.YAMLError, RecursionError) as exc:  # pragma: no cover - no other YAMLError is known
         problem = (str(exc).splitlines() or [type(exc).__name__])[0]
-        return None, [issue("E102", Location(path, 1, 1), problem=Both(problem, problem))]
+        return None, [issue("E102", Location(path, 1, 1), problem=Label(problem, problem))]
     nodes = [n for n in nodes if n is not None]
     if not nodes:
-        return None, [issue("E112", Location(path, 1, 1), problem=Both("但文件是空的", "but the file is empty"))]
+        return None, [issue("E112", Location(path, 1, 1), problem=Label("但文件是空的", "but the file is empty"))]
     if len(nodes) > 1:
         return None, [issue("E112", Location(path, *_mark(nodes[1])),
-                            problem=Both("但文件含有多个 YAML 文档（---）", "but it holds several YAML documents (---)"))]
+                            problem=Label("但文件含有多个 YAML 文档（---）", "but it holds several YAML documents (---)"))]
     if not isinstance(nodes[0], yaml.MappingNode):
         return None, [issue("E112", Location(path, *_mark(nodes[0])),
-                            problem=Both("但顶层不是映射（键: 值）", "but the top level is not a mapping (key: value)"))]
+                            problem=Label("但顶层不是映射（键: 值）", "but the top level is not a mapping (key: value)"))]
     try:
         data = _walk(nodes[0], (), pos, issues)
     except (TooLarge, RecursionError):
-        return None, [issue("E101", Location(path, 1, 1), problem=Both(
+        return None, [issue("E101", Location(path, 1, 1), problem=Label(
             f"展开别名（*）后超过 {MAX_VALUES} 个值，或嵌套过深", f"more than {MAX_VALUES} values once aliases (*) are expanded, or nested too deeply"))]
     return SourceFile(path, data, pos), issues
 
@@ -230,14 +231,14 @@ def read_file(path: Path, display_path: str | None = None) -> tuple[SourceFile |
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return None, [issue("E101", Location(shown), problem=Both(exc.strerror or str(exc), exc.strerror or str(exc)))]
+        return None, [issue("E101", Location(shown), problem=Label(exc.strerror or str(exc), exc.strerror or str(exc)))]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         # Where the first byte that is not UTF-8 is (line and character of the text before it).
         line = raw.count(b"\n", 0, exc.start) + 1
         col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1:exc.start].decode("utf-8", errors="replace")) + 1
-        return None, [issue("E101", Location(shown, line, col), problem=Both(
+        return None, [issue("E101", Location(shown, line, col), problem=Label(
             f"文件不是 UTF-8 编码（第 {exc.start + 1} 个字节 0x{raw[exc.start]:02x} 无效）；请在编辑器中以 UTF-8 编码另存",
             f"the file is not UTF-8 (byte {exc.start + 1}, 0x{raw[exc.start]:02x}, is invalid); save it as UTF-8 in your editor"))]
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as read_text() would
