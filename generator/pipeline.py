@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from . import catalogue as catalogue_module
+from . import semantic
 from .checks import Outcome, run
 from .diagnostics import ERROR, Issue, Location, issue, sort_key, suggestion
 from .figures import AMOUNT, COUNT, PERCENT, Figure, build_figures, closest, find_claims, matches, split
@@ -246,6 +247,7 @@ def check_budget(db: DepartmentBudget) -> list[Issue]:
             if p.form.last_year_executed > p.form.last_year_budget:
                 found.append(issue("W307", pos.at(("projects", i, "form", "last_year_executed")),
                                    executed=p.form.last_year_executed, budget=p.form.last_year_budget))
+    found += semantic.check(db)
     db.outcomes = run(db.checked, db.shown)
     found += outcome_issues(db, db.outcomes)
     note_rounding(db)
