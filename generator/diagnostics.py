@@ -51,7 +51,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
              "two basic lines with the same function, economic code and source (other on line {first_line}): typed twice?"),
     # ---- data that reconciles but cannot be right (generator/semantic.py)
     "E220": ("经济分类 {code} {name} 的财政拨款基本支出为 {basic}，但 three_public 中“{kind}”只有 {stated}：表05/08 与表09和第六部分的“三公”经费会互相矛盾；请在 three_public 中录入这笔{kind}，或核对经济分类",
-             "the basic lines on economic code {code} ({name}) funded by appropriations total {basic}, but three_public records only {stated} of {kind}: tables 05/08 would contradict table 09 and section 六; record it in three_public, or check the economic code"),
+             "the basic lines on economic code {code} ({name}) funded by appropriations total {basic}, but three_public records only {stated} of {kind}: tables 05/08 would contradict table 09 and section 6; record it in three_public, or check the economic code"),
     "W221": ("单位性质为{kind}，但没有一般公共预算基本支出公用经费，机关运行经费为 0：请核对公用经费明细的资金来源，或 department.kind",
              "the unit is {kind}, but it has no basic non-personnel expenditure from the general public budget, so its agency operating costs are 0: check the source of those lines, or department.kind"),
     "W222": ("经济分类 {economic} {economic_name} 通常列在功能分类 {allowed} 下，这一行列在 {function} {function_name}：请核对功能分类（确属例外可忽略）",
