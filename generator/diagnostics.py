@@ -49,6 +49,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E214": ("{detail}", "{detail}"),
     "W215": ("同一功能科目、经济科目和资金来源的基本支出写了两行（另一行在第 {first_line} 行），是否重复录入？",
              "two basic lines with the same function, economic code and source (other on line {first_line}): typed twice?"),
+    "W216": ("{what}已删除：网页只发布安全的 Markdown 和 HTML（不允许脚本、事件属性、样式、外部资源和 javascript: 等链接），请删去或改写",
+             "{what} removed: the site publishes only safe Markdown and HTML (no scripts, event attributes, styles, "
+             "remote resources or javascript:-style links); delete or rewrite it"),
     # ---- reconciliation
     "E301": ("核对不符：{name}：{left} {op} {right}（差 {diff}）", "does not reconcile: {name}: {left} {op} {right} (difference {diff})"),
     "W302": ("四舍五入尾差：{name}：显示的 {left} 与 {right} 相差 {diff}；精确值相符",
