@@ -26,6 +26,7 @@ import subprocess
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from html import escape as html_escape, unescape as html_unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -151,13 +152,21 @@ _HREF = re.compile(r'(<a\b[^>]*?)\s+href="([^"]*)"', re.I)
 _PDF_LINK = re.compile(r"^(?:#|https?:|mailto:)", re.I)
 
 
+_IMG = re.compile(r'<img\b[^>]*>', re.I)
+_ALT = re.compile(r'\salt="([^"]*)"')
+
+
 def pdf_links(html: str) -> str:
     """Only links within the document (#…) and to http(s): or mailto: become PDF links; any
-    other href (relative, file:, javascript: …) is dropped, its text stays."""
+    other href (relative, file:, javascript: …) is dropped, its text stays. Images in prose
+    (the sanitiser keeps only site-relative ones, which mean nothing in a PDF) become their alt text."""
     def keep(m: re.Match) -> str:
         href = re.sub(r"[\t\n\r]|&#0*9;|&#0*1[03];", "", m[2]).strip()
         return m[0] if _PDF_LINK.match(href) else m[1]
-    return _HREF.sub(keep, html)
+    def alt(m: re.Match) -> str:
+        found = _ALT.search(m[0])
+        return html_escape(html_unescape(found[1])) if found else ""
+    return _IMG.sub(alt, _HREF.sub(keep, html))
 
 
 def _render(html: str, base_url: str, allowed: list[str], families: list[str] | None = None) -> tuple[bytes, list[str], int]:

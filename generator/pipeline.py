@@ -356,16 +356,23 @@ def load_content(content: Path, root: Path | None = None) -> Content:
 _METADATA = re.compile(r"\A(?:[A-Za-z][\w-]*:.*\n)+")  # Pelican's `Title: …` header lines
 
 
+def page_removals(shown: str, text: str, html: str | None = None) -> list[Issue]:
+    """W216 for what sanitising removes from one Markdown page (`text`, shown as `shown`);
+    `html` is Pelican's rendering of it, or None to render the body here."""
+    header = _METADATA.match(text)
+    start = header.end() if header else 0
+    body = text[start:]
+    return removal_issues(body, markdown_html(body) if html is None else html,
+                          lambda off: text_location(shown, text, None if off is None else start + off))
+
+
 def page_issues(content: Path, root: Path | None = None) -> list[Issue]:
-    """W216 for what sanitising removes from content/pages/*.md (the build reports the same
-    from Pelican's own rendering, see plugin.sanitise_page)."""
+    """W216 for content/pages/*.md (the build reports the same from Pelican's own rendering)."""
     found: list[Issue] = []
     for path in sorted((content / "pages").rglob("*.md")):
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue  # Pelican reports an unreadable page itself
-        body = text[_METADATA.match(text).end() if _METADATA.match(text) else 0:]
-        shown = display_path(path, root)
-        found += removal_issues(text, markdown_html(body), lambda off, t=text, s=shown: text_location(s, t, off))
+        found += page_removals(display_path(path, root), text)
     return sorted(found, key=sort_key)

@@ -24,10 +24,10 @@ from pelican.utils import get_relative_path, path_to_url
 from . import pdf
 from .cli import print_issues
 from .diagnostics import Issue, Location, issue, sort_key
-from .pipeline import Content, DepartmentBudget, display_path, load_content
+from .pipeline import Content, DepartmentBudget, display_path, load_content, page_removals
 from .readback import verify
 from .render import HTML_LANG, LANGS, View, department_url, pdf_download_name, pdf_name
-from .sanitise import clean, removal_issues, text_location
+from .sanitise import clean
 
 log = logging.getLogger(__name__)
 
@@ -257,9 +257,8 @@ def sanitise_page(instance) -> None:
         source = Path(instance.source_path).read_text(encoding="utf-8")
     except (OSError, TypeError, UnicodeDecodeError):
         source = ""
-    shown = display_path(Path(instance.source_path or ""), root)
     html = instance._content or ""
-    instance.sanitised = removal_issues(source, html, lambda off: text_location(shown, source, off))
+    instance.sanitised = page_removals(display_path(Path(instance.source_path or ""), root), source, html)
     instance._content = clean(html)
 
 

@@ -95,7 +95,7 @@ def clean(html: str) -> str:
 
 class _Removals(HTMLParser):
     """What `clean` drops from a piece of HTML, as (what, needle): a bilingual description and
-    the text to look for in the author's source to say where it is."""
+    a pattern to look for in the author's source to say where it is."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -113,7 +113,7 @@ class _Removals(HTMLParser):
             self._dropping += tag in DROPPED_WITH_CONTENT and not closed
             return
         if tag not in TAGS:
-            self.found.append((Label(f"<{tag}> 元素", f"<{tag}> element"), f"<{tag}"))
+            self.found.append((Label(f"<{tag}> 元素", f"<{tag}> element"), rf"<\s*{re.escape(tag)}(?![\w-])"))
             self._dropping += tag in DROPPED_WITH_CONTENT and not closed
             return
         for name, value in attrs:
@@ -121,13 +121,13 @@ class _Removals(HTMLParser):
             if name == "class" or (tag == "a" and name == "rel"):
                 continue  # unknown classes and rel are dropped silently: they cannot do harm
             if name not in ATTRIBUTES.get(tag, ()):
-                self.found.append((Label(f"{name} 属性", f"{name} attribute"), name))
+                self.found.append((Label(f"{name} 属性", f"{name} attribute"), rf"(?<![\w-]){re.escape(name)}\s*="))
             elif name == "href" and _link_scheme(value):
                 scheme = _link_scheme(value)
-                self.found.append((Label(f"{scheme}: 链接", f"{scheme}: link"), f"{scheme}:"))
+                self.found.append((Label(f"{scheme}: 链接", f"{scheme}: link"), rf"{re.escape(scheme)}\s*:"))
             elif tag == "img" and name == "src" and _remote_image(value):
                 shown = value if len(value) <= 60 else value[:60] + "…"
-                self.found.append((Label(f"外部图片 {shown}", f"remote image {shown}"), value))
+                self.found.append((Label(f"外部图片 {shown}", f"remote image {shown}"), re.escape(value)))
 
     def handle_endtag(self, tag):
         if self._dropping and tag in DROPPED_WITH_CONTENT:
@@ -147,14 +147,13 @@ def removed(html: str) -> list[tuple[Label, str]]:
 
 
 def locate(source: str, found: list[tuple[Label, str]]) -> list[tuple[Label, int | None]]:
-    """Each removal with the offset in `source` where its needle next occurs (None if not found)."""
+    """Each removal with the offset in `source` where its needle next matches (None: nowhere)."""
     out, start = [], {}
-    lowered = source.lower()
     for what, needle in found:
-        at = lowered.find(needle.lower(), start.get(needle, 0))
-        if at >= 0:
-            start[needle] = at + 1
-        out.append((what, at if at >= 0 else None))
+        m = re.compile(needle, re.I).search(source, start.get(needle, 0))
+        if m:
+            start[needle] = m.start() + 1
+        out.append((what, m.start() if m else None))
     return out
 
 
