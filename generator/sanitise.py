@@ -34,6 +34,7 @@ TAGS = {
 # Removed with everything inside them, not only the tags.
 DROPPED_WITH_CONTENT = {"script", "style", "svg", "math", "iframe", "object", "embed", "form", "template",
                         "noscript", "textarea", "select", "frameset", "frame", "noembed", "noframes", "xmp"}
+_VOID = {"embed", "frame"}  # no end tag: nothing inside to drop
 ATTRIBUTES = {
     "a": {"href", "title", "id"}, "img": {"src", "alt", "title"}, "abbr": {"title"}, "ol": {"start"},
     "th": {"colspan", "rowspan", "scope"}, "td": {"colspan", "rowspan"}, "li": {"id"}, "sup": {"id"},
@@ -94,12 +95,13 @@ def clean(html: str) -> str:
 
 
 class _Removals(HTMLParser):
-    """What `clean` drops from a piece of HTML, as (what, needle): a bilingual description and
-    a pattern to look for in the author's source to say where it is."""
+    """What `clean` drops from a piece of HTML, as (what, tag, pattern): a bilingual description,
+    the tag as written (authored HTML reaches the HTML unchanged) and a pattern for the construct
+    itself, to say where in the author's source it is."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.found: list[tuple[Label, str]] = []
+        self.found: list[tuple[Label, str, str]] = []
         self._dropping = 0  # inside an element removed with its content
 
     def handle_starttag(self, tag, attrs):
@@ -108,51 +110,67 @@ class _Removals(HTMLParser):
     def handle_startendtag(self, tag, attrs):
         self._tag(tag, attrs, closed=True)
 
+    def _add(self, what: Label, pattern: str) -> None:
+        self.found.append((what, self.get_starttag_text() or "", pattern))
+
     def _tag(self, tag: str, attrs: list, closed: bool) -> None:
         if self._dropping:
-            self._dropping += tag in DROPPED_WITH_CONTENT and not closed
+            self._dropping += self._opens_dropped(tag, closed)
             return
         if tag not in TAGS:
-            self.found.append((Label(f"<{tag}> 元素", f"<{tag}> element"), rf"<\s*{re.escape(tag)}(?![\w-])"))
-            self._dropping += tag in DROPPED_WITH_CONTENT and not closed
+            self._add(Label(f"<{tag}> 元素", f"<{tag}> element"), rf"<\s*{re.escape(tag)}(?![\w-])")
+            self._dropping += self._opens_dropped(tag, closed)
             return
         for name, value in attrs:
             value = value or ""
             if name == "class" or (tag == "a" and name == "rel"):
                 continue  # unknown classes and rel are dropped silently: they cannot do harm
             if name not in ATTRIBUTES.get(tag, ()):
-                self.found.append((Label(f"{name} 属性", f"{name} attribute"), rf"(?<![\w-]){re.escape(name)}\s*="))
+                self._add(Label(f"{name} 属性", f"{name} attribute"), rf"(?<![\w-]){re.escape(name)}\s*=")
             elif name == "href" and _link_scheme(value):
                 scheme = _link_scheme(value)
-                self.found.append((Label(f"{scheme}: 链接", f"{scheme}: link"), rf"{re.escape(scheme)}\s*:"))
+                self._add(Label(f"{scheme}: 链接", f"{scheme}: link"), rf"{re.escape(scheme)}\s*:")
             elif tag == "img" and name == "src" and _remote_image(value):
                 shown = value if len(value) <= 60 else value[:60] + "…"
-                self.found.append((Label(f"外部图片 {shown}", f"remote image {shown}"), re.escape(value)))
+                self._add(Label(f"外部图片 {shown}", f"remote image {shown}"), re.escape(value))
+
+    @staticmethod
+    def _opens_dropped(tag: str, closed: bool) -> bool:
+        return tag in DROPPED_WITH_CONTENT and tag not in _VOID and not closed
 
     def handle_endtag(self, tag):
-        if self._dropping and tag in DROPPED_WITH_CONTENT:
+        if self._dropping and tag in DROPPED_WITH_CONTENT and tag not in _VOID:
             self._dropping -= 1
 
     def handle_comment(self, data):
         if not self._dropping:
-            self.found.append((Label("HTML 注释", "HTML comment"), "<!--"))
+            self.found.append((Label("HTML 注释", "HTML comment"), "", "<!--"))
 
 
-def removed(html: str) -> list[tuple[Label, str]]:
-    """[(what, needle)] for everything `clean(html)` removes, in order."""
+def removed(html: str) -> list[tuple[Label, str, str]]:
+    """[(what, tag, pattern)] for everything `clean(html)` removes, in order."""
     parser = _Removals()
     parser.feed(_ALIGN.sub(r'<\1 class="align-\2">', html))
     parser.close()
     return parser.found
 
 
-def locate(source: str, found: list[tuple[Label, str]]) -> list[tuple[Label, int | None]]:
-    """Each removal with the offset in `source` where its needle next matches (None: nowhere)."""
-    out, start = [], {}
-    for what, needle in found:
-        m = re.compile(needle, re.I).search(source, start.get(needle, 0))
+def locate(source: str, found: list[tuple[Label, str, str]]) -> list[tuple[Label, int | None]]:
+    """Each removal with its offset in `source` (None: not found): the construct inside the tag
+    as written if the author wrote the tag, else the next match of the construct itself."""
+    out, cursor = [], {}
+    for what, tag, pattern in found:
+        key = (tag, pattern)
+        construct = re.compile(pattern, re.I)
+        at = source.find(tag, cursor.get(key, 0)) if tag else -1
+        if at >= 0:
+            inside = construct.search(source, at, at + len(tag))
+            cursor[key] = at + 1
+            out.append((what, inside.start() if inside else at))
+            continue
+        m = construct.search(source, cursor.get(key, 0))
         if m:
-            start[needle] = m.start() + 1
+            cursor[key] = m.start() + 1
         out.append((what, m.start() if m else None))
     return out
 
