@@ -86,6 +86,10 @@ PAYLOADS = [
     ('<span class="fig" data-figure="total">9</span>', "data-figure attribute", "data-figure"),
     ('<span data-cell="01.inc.财政拨款.amount">1</span>', "data-cell attribute", "data-cell"),
     ("<!-- <script>alert(1)</script> -->x", "HTML comment", "alert"),
+    ('<noscript><p title="</noscript><img src=x onerror=alert(1)>">', "<noscript> element", "onerror"),
+    ('<img src="x" srcset="http://attacker.invalid/a.png 1x">', "srcset attribute", "attacker"),
+    ('<table><tr><td background="http://attacker.invalid/t.png">x</td></tr></table>', "background attribute", "attacker"),
+    ('<blockquote cite="javascript:alert(1)">q</blockquote>', "cite attribute", "javascript"),
 ]
 
 
