@@ -154,16 +154,20 @@ _PDF_LINK = re.compile(r"^(?:#|https?:|mailto:)", re.I)
 
 _IMG = re.compile(r'<img\b[^>]*>', re.I)
 _ALT = re.compile(r'\salt="([^"]*)"')
+_SRC = re.compile(r'\ssrc="([^"]*)"')
 
 
 def pdf_links(html: str) -> str:
     """Only links within the document (#…) and to http(s): or mailto: become PDF links; any
-    other href (relative, file:, javascript: …) is dropped, its text stays. Images in prose
-    (the sanitiser keeps only site-relative ones, which mean nothing in a PDF) become their alt text."""
+    other href (relative, file:, javascript: …) is dropped, its text stays. Site-relative images
+    (the only ones the sanitiser keeps in prose; they mean nothing in a PDF) become their alt text."""
     def keep(m: re.Match) -> str:
         href = re.sub(r"[\t\n\r]|&#0*9;|&#0*1[03];", "", m[2]).strip()
         return m[0] if _PDF_LINK.match(href) else m[1]
     def alt(m: re.Match) -> str:
+        src = _SRC.search(m[0])
+        if src and re.match(r"[a-z][a-z0-9+.-]*:|//", src[1].strip(), re.I):
+            return m[0]  # absolute: the URL fetcher decides (theme files and data: only)
         found = _ALT.search(m[0])
         return html_escape(html_unescape(found[1])) if found else ""
     return _IMG.sub(alt, _HREF.sub(keep, html))

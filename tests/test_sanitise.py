@@ -155,7 +155,9 @@ def test_pdf_keeps_only_document_web_and_mail_links():
     out = pdf_links(html)
     assert re.findall(r'href="([^"]*)"', out) == ["#s1", "https://example.org/", "MAILTO:a@b"]
     assert '<a class="x">r</a>' in out
-    assert "<img" not in out and "a &lt;b&gt; chart" in out
+    assert "<img" not in out and "a &lt;b&gt; chart" in out  # a site-relative image means nothing in a PDF
+    absolute = '<img alt="x" src="http://attacker.invalid/x.png">'
+    assert pdf_links(absolute) == absolute  # left to the URL fetcher, which refuses it (tests/test_pdf.py)
 
 
 # ---------------------------------------------------------------- View.prose: figures and lists
