@@ -25,6 +25,7 @@ def markdown_html(text: str) -> str:
     """Authored Markdown as HTML, not yet sanitised."""
     return _MARKDOWN.reset().convert(text)
 
+
 TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code", "kbd", "samp",
     "ul", "ol", "li", "dl", "dt", "dd", "em", "strong", "b", "i", "s", "del", "ins", "sub", "sup", "small",
@@ -76,13 +77,16 @@ def _filter(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-_LINK = re.compile(r'<a href="(?P<href>[^"]*)"[^>]*>')
+# An <a> tag as nh3 writes it: every attribute value in double quotes, `"` escaped.
+_LINK = re.compile(r'<a(?:\s+[^\s=>"]+(?:="[^"]*")?)*\s*>')
+_HREF = re.compile(r'\shref="([^"]*)"')
 _EXTERNAL = re.compile(r"^(?:https?:|//)", re.I)
 
 
 def _external(m: re.Match) -> str:
     """External links open without telling the other site where the reader came from."""
-    return m[0][:-1] + ' rel="noopener noreferrer">' if _EXTERNAL.match(_url(m["href"])) else m[0]
+    href = _HREF.search(m[0])
+    return m[0][:-1] + ' rel="noopener noreferrer">' if href and _EXTERNAL.match(_url(href[1])) else m[0]
 
 
 def clean(html: str) -> str:

@@ -123,6 +123,8 @@ def test_what_markdown_writes_survives():
     # external links only carry rel="noopener noreferrer"
     assert '<a href="https://example.org/" rel="noopener noreferrer">' in out
     assert out.count("noopener") == 1
+    assert clean('<a title="a > b" href="https://example.org/">x</a>') == \
+        '<a title="a &gt; b" href="https://example.org/" rel="noopener noreferrer">x</a>'
 
 
 HOSTILE_NAMES = [
