@@ -23,13 +23,14 @@ def print_issues(issues: list[Issue], lang: str, out=None) -> None:
 
 
 def check(content: Path, lang: str, strict: bool, as_json: bool) -> int:
-    from .pipeline import load_content
+    from .pipeline import load_content, page_issues
 
     if not (content / "budgets").is_dir():
         where = content / "budgets"
         print(f"{where}: 找不到预算文件夹" if lang == "zh" else f"{where}: there is no budgets folder", file=sys.stderr)
         return 1
     result = load_content(content, root=Path.cwd())
+    result.issues += page_issues(content, root=Path.cwd())
     if as_json:
         print(json.dumps([i.as_dict() for i in result.issues], ensure_ascii=False, indent=2))
     else:

@@ -49,6 +49,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E214": ("{detail}", "{detail}"),
     "W215": ("同一功能科目、经济科目和资金来源的基本支出写了两行（另一行在第 {first_line} 行），是否重复录入？",
              "two basic lines with the same function, economic code and source (other on line {first_line}): typed twice?"),
+    "W216": ("{what}已删除：网页只发布安全的 Markdown 和 HTML（不允许脚本、事件属性、样式、外部资源和 javascript: 等链接），请删去或改写",
+             "{what} removed: the site publishes only safe Markdown and HTML (no scripts, event attributes, styles, "
+             "remote resources or javascript:-style links); delete or rewrite it"),
     # ---- data that reconciles but cannot be right (generator/semantic.py)
     "E220": ("经济分类 {code} {name} 的财政拨款基本支出为 {basic}，但 three_public 中“{kind}”只有 {stated}：表05/08 与表09和第六部分的“三公”经费会互相矛盾；请在 three_public 中录入这笔{kind}，或核对经济分类",
              "the basic lines on economic code {code} ({name}) funded by appropriations total {basic}, but three_public records only {stated} of {kind}: tables 05/08 would contradict table 09 and section 6; record it in three_public, or check the economic code"),

@@ -15,6 +15,7 @@ from .figures import Figure
 from .labels import Label, cn_number
 from .ledger import Ledger
 from .model import Budget, Text
+from .sanitise import escape_name
 
 L = Label
 
@@ -41,7 +42,8 @@ class NarrativeWriter:
         name = budget.department.name
         # English institution names take the article inside a sentence: "the … Centre".
         article = "" if name.en.lower().startswith("the ") else "the "
-        self.dept = Label(name.zh, article + name.en)
+        # Names are text, not Markdown: every name put into a sentence goes through escape_name.
+        self.dept = Label(escape_name(name.zh), article + escape_name(name.en))
 
     # ---- helpers
     def value(self, key: str) -> Decimal:
@@ -58,8 +60,8 @@ class NarrativeWriter:
 
     def economic_names(self, codes: list[str]) -> Label:
         """'办公费、水费' / 'office expenses and water bills'."""
-        zh = "、".join(self.cat.economic[c].zh for c in codes)
-        en = [self.cat.economic[c].en for c in codes]
+        zh = "、".join(escape_name(self.cat.economic[c].zh) for c in codes)
+        en = [escape_name(self.cat.economic[c].en) for c in codes]
         en = [e[:1].lower() + e[1:] for e in en]
         if len(en) < 2:
             return L(zh, "".join(en))
@@ -67,7 +69,7 @@ class NarrativeWriter:
 
     def function_name(self, code: str) -> Label:
         e = self.cat.functional[code]
-        return L(e.zh, e.en)
+        return L(escape_name(e.zh), escape_name(e.en))
 
     # ---- section 四
     def income(self) -> Label:
@@ -148,8 +150,8 @@ class NarrativeWriter:
             (p for p in self.b.projects if p.function == xiang and p.funding.get(source)),
             key=lambda p: -p.funding[source],
         )
-        names = [L(p.name.zh + ("（部分）" if len(p.funding) > 1 else ""),
-                   p.name.en + (" (part)" if len(p.funding) > 1 else "")) for p in projects]
+        names = [L(escape_name(p.name.zh) + ("（部分）" if len(p.funding) > 1 else ""),
+                   escape_name(p.name.en) + (" (part)" if len(p.funding) > 1 else "")) for p in projects]
         # project names may hold commas of their own: semicolons keep the English list readable
         project_use = L("、".join(n.zh for n in names), "; ".join(n.en for n in names))
         if basic and project:
@@ -173,6 +175,7 @@ class NarrativeWriter:
         items = []
         for n, lei in enumerate(sorted({line.economic[:3] for line in lines}), start=1):
             e = self.cat.economic[lei]
+            e = L(escape_name(e.zh), escape_name(e.en))
             authored = self.b.purposes.economic.get(lei)
             if authored is not None:
                 use = L(_strip_end(authored.zh), _strip_end(authored.en))
@@ -273,8 +276,8 @@ class NarrativeWriter:
         p = self.ledger.project(project_id)
         parts = [L(f"{s}{{{{project.{p.id}.{s}}}}}", f"{_SOURCE_EN[s]} {{{{project.{p.id}.{s}}}}}") for s in p.funding]
         sources = _join(parts, "，", ", ")
-        return L(f"项目名称为{p.name.zh}，该项目年初总预算{{{{project.{p.id}}}}}，资金来源：{sources.zh}。",
-                 f"The project {p.name.en} has an initial budget of {{{{project.{p.id}}}}} this year, funded by "
+        return L(f"项目名称为{escape_name(p.name.zh)}，该项目年初总预算{{{{project.{p.id}}}}}，资金来源：{sources.zh}。",
+                 f"The project {escape_name(p.name.en)} has an initial budget of {{{{project.{p.id}}}}} this year, funded by "
                  f"{sources.en}.")
 
     def paragraphs(self) -> dict[str, tuple[Label, bool]]:

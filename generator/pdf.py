@@ -26,6 +26,7 @@ import subprocess
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from html import escape as html_escape, unescape as html_unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -147,6 +148,31 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
+_HREF = re.compile(r'(<a\b[^>]*?)\s+href="([^"]*)"', re.I)
+_PDF_LINK = re.compile(r"^(?:#|https?:|mailto:)", re.I)
+
+
+_IMG = re.compile(r'<img\b[^>]*>', re.I)
+_ALT = re.compile(r'\salt="([^"]*)"')
+_SRC = re.compile(r'\ssrc="([^"]*)"')
+
+
+def pdf_links(html: str) -> str:
+    """Only links within the document (#…) and to http(s): or mailto: become PDF links; any
+    other href (relative, file:, javascript: …) is dropped, its text stays. Site-relative images
+    (the only ones the sanitiser keeps in prose; they mean nothing in a PDF) become their alt text."""
+    def keep(m: re.Match) -> str:
+        href = re.sub(r"[\t\n\r]|&#0*9;|&#0*1[03];", "", m[2]).strip()
+        return m[0] if _PDF_LINK.match(href) else m[1]
+    def alt(m: re.Match) -> str:
+        src = _SRC.search(m[0])
+        if src and re.match(r"[a-z][a-z0-9+.-]*:|//", src[1].strip(), re.I):
+            return m[0]  # absolute: the URL fetcher decides (theme files and data: only)
+        found = _ALT.search(m[0])
+        return html_escape(html_unescape(found[1])) if found else ""
+    return _IMG.sub(alt, _HREF.sub(keep, html))
+
+
 def _render(html: str, base_url: str, allowed: list[str], families: list[str] | None = None) -> tuple[bytes, list[str], int]:
     """The PDF bytes, every warning WeasyPrint logged, and the page count."""
     import weasyprint
@@ -173,7 +199,7 @@ def _render(html: str, base_url: str, allowed: list[str], families: list[str] | 
     wlog.addHandler(handler)
     try:
         # What HTML.write_pdf() does, keeping the Document to look at its fonts and pages.
-        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=LocalOnly()).render(**PDF_OPTIONS)
+        document = weasyprint.HTML(string=pdf_links(html), base_url=base_url, url_fetcher=LocalOnly()).render(**PDF_OPTIONS)
         pdf = document.write_pdf(**PDF_OPTIONS)
     finally:
         wlog.removeHandler(handler)

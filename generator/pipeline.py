@@ -7,6 +7,7 @@ consume. It never raises on bad content: every problem is an `Issue`.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -23,6 +24,7 @@ from .ledger import Ledger, project_amount
 from .model import Budget, Text
 from .money import UNIT_FACTORS, ZERO, grouped, to_unit
 from .narrative import NarrativeWriter
+from .sanitise import markdown_html, removal_issues, text_location
 from .source import SourceFile, read_file
 from .tables import Table, build_tables
 from .validate import check_meaning, parse
@@ -230,6 +232,8 @@ def check_budget(db: DepartmentBudget) -> list[Issue]:
             path = here + (lang,)
             value = getattr(text, lang)
             found += check_text(value, db.figures, lambda off, p=path, v=value: pos.within(p, v, off), db.unit)
+            found += removal_issues(value, markdown_html(value),
+                                    lambda off, p=path, v=value: pos.within(p, v, off) if off is not None else pos.at(p))
     for key, (text, authored) in db.paragraphs.items():
         if not authored:  # generated text is checked too: a bug in the generator must not publish
             for lang in ("zh", "en"):
@@ -273,7 +277,7 @@ def budget_files(content: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def _display(path: Path, root: Path | None) -> str:
+def display_path(path: Path, root: Path | None) -> str:
     try:
         return str(path.resolve().relative_to(root.resolve())) if root else str(path)
     except ValueError:
@@ -318,7 +322,7 @@ def load_content(content: Path, root: Path | None = None) -> Content:
     parsed: list[tuple[SourceFile, Budget]] = []
     seen: dict[tuple, SourceFile] = {}
     for path in budget_files(content):
-        src, found = read_file(path, _display(path, root))
+        src, found = read_file(path, display_path(path, root))
         issues += found
         if src is None:
             continue
@@ -347,3 +351,30 @@ def load_content(content: Path, root: Path | None = None) -> Content:
             issues += _last_year_issues(db, previous)
     budgets.sort(key=lambda db: (-db.year, db.slug))
     return Content(budgets, sorted(issues, key=sort_key))
+
+
+# ---------------------------------------------------------------- Markdown pages
+
+_METADATA = re.compile(r"\A(?:[A-Za-z][\w-]*:.*\n)+")  # Pelican's `Title: …` header lines
+
+
+def page_removals(shown: str, text: str, html: str | None = None) -> list[Issue]:
+    """W216 for what sanitising removes from one Markdown page (`text`, shown as `shown`);
+    `html` is Pelican's rendering of it, or None to render the body here."""
+    header = _METADATA.match(text)
+    start = header.end() if header else 0
+    body = text[start:]
+    return removal_issues(body, markdown_html(body) if html is None else html,
+                          lambda off: text_location(shown, text, None if off is None else start + off))
+
+
+def page_issues(content: Path, root: Path | None = None) -> list[Issue]:
+    """W216 for content/pages/*.md (the build reports the same from Pelican's own rendering)."""
+    found: list[Issue] = []
+    for path in sorted((content / "pages").rglob("*.md")):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # Pelican reports an unreadable page itself
+        found += page_removals(display_path(path, root), text)
+    return sorted(found, key=sort_key)

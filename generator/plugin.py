@@ -23,10 +23,11 @@ from pelican.utils import get_relative_path, path_to_url
 
 from . import pdf
 from .cli import print_issues
-from .diagnostics import Issue, Location, issue
-from .pipeline import Content, DepartmentBudget, load_content
+from .diagnostics import Issue, Location, issue, sort_key
+from .pipeline import Content, DepartmentBudget, display_path, load_content, page_removals
 from .readback import verify
 from .render import HTML_LANG, LANGS, View, department_url, pdf_download_name, pdf_name
+from .sanitise import clean
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,9 @@ class BudgetGenerator(Generator):
     def generate_context(self):
         root = Path(self.settings.get("PATH_ROOT", Path(self.path).parent))
         self.content: Content = load_content(Path(self.path), root=root)
+        for page in self.all_pages():
+            self.content.issues += page.sanitised
+        self.content.issues.sort(key=sort_key)
         strict = self.settings.get("BUDGET_STRICT", False)
         if self.content.failed(strict):
             stop(self.content.issues, self.settings)
@@ -129,6 +133,15 @@ class BudgetGenerator(Generator):
         for page in self.context.get("pages", []):
             for p in [page] + page.translations:
                 self.render(p.template, self.page_context(p.save_as, {"page": p}), p.save_as)
+
+    def all_pages(self) -> list:
+        """Every Markdown page Pelican read, in every language, drafts and hidden ones too."""
+        found = []
+        for key in ("pages", "hidden_pages", "draft_pages"):
+            for page in self.context.get(key, []):
+                found += [page] + list(page.translations)
+        unique = {id(p): p for p in found if hasattr(p, "sanitised")}
+        return sorted(unique.values(), key=lambda p: p.source_path)
 
     def index_pages(self) -> list[tuple[str, str, dict]]:
         """(path, template, variables) of the landing page and the language and year indexes."""
@@ -232,10 +245,28 @@ def get_generators(pelican):
     return BudgetGenerator
 
 
+def sanitise_page(instance) -> None:
+    """Pelican's Markdown pages go through the same sanitiser as budget prose; what it removes
+    is kept on the page as W216 issues, reported by the budget generator."""
+    from pelican.contents import Article, Page
+
+    if not isinstance(instance, (Page, Article)):
+        return
+    root = Path(instance.settings.get("PATH_ROOT", Path(instance.settings["PATH"]).parent))
+    try:
+        source = Path(instance.source_path).read_text(encoding="utf-8")
+    except (OSError, TypeError, UnicodeDecodeError):
+        source = ""
+    html = instance._content or ""
+    instance.sanitised = page_removals(display_path(Path(instance.source_path or ""), root), source, html)
+    instance._content = clean(html)
+
+
 def register():
     from pelican import signals
 
     signals.get_generators.connect(get_generators)
+    signals.content_object_init.connect(sanitise_page)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,10 +7,10 @@ same macros) cannot show a figure differently.
 from __future__ import annotations
 
 import re
+import secrets
 from decimal import Decimal
 from functools import cached_property
 
-import markdown
 from markupsafe import Markup, escape
 
 from . import labels as lb
@@ -20,11 +20,10 @@ from .ledger import project_amount
 from .model import Project, Text
 from .money import table_cell, yuan_text
 from .pipeline import DepartmentBudget
+from .sanitise import clean, markdown_html
 
 LANGS = ("zh", "en")
 HTML_LANG = {"zh": "zh-CN", "en": "en"}  # only zh-CN makes fontconfig pick the SC fonts
-
-_md = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
 
 # A bullet list whose items already carry their own numbers — （一）, (1), 1. or 1、 — as the
 # official text writes them: shown without bullets (class "marked"), never with two markers.
@@ -39,6 +38,20 @@ def _mark_numbered_lists(html: str) -> str:
             return f'<ul class="marked">{m["items"]}</ul>'
         return m[0]
     return _LIST.sub(mark, html)
+
+
+# A tag as the sanitiser writes it: attribute values always in double quotes, `"` escaped.
+_TAG = re.compile(r'<[^\s>"]+(?:\s+[^\s=>"]+(?:="[^"]*")?)*\s*/?>')
+
+
+def _fill(html: str, token: re.Pattern, figures: dict[str, tuple[str, str]]) -> str:
+    """Tokens in text become figure spans; in an attribute (alt, title, href) only the figure's text."""
+    def fill(m: re.Match) -> str:
+        if m[0].startswith("<"):
+            return token.sub(lambda t: str(escape(figures[t[0]][1])), m[0])
+        name, shown = figures[m[0]]
+        return f'<span class="fig" data-figure="{escape(name)}">{escape(shown)}</span>'
+    return re.sub(f"{_TAG.pattern}|{token.pattern}", fill, html)
 
 
 def department_url(lang: str, year: int, slug: str) -> str:
@@ -111,23 +124,27 @@ class View:
         return yuan_text(value)
 
     def prose(self, text: Label | Text | None, inline: bool = False) -> Markup:
-        """Authored or generated Markdown with its placeholders filled in, as HTML.
+        """Authored or generated Markdown with its placeholders filled in, as sanitised HTML.
 
         Each filled-in figure is wrapped in <span data-figure="name"> so the reconciliation
-        can read the published sentence back.
+        can read the published sentence back. The spans are put in after sanitising (the
+        Markdown carries an unguessable token for each), so only the generator can write one.
         """
         if text is None:
             return Markup("")
         source = self.t(text)
-        out = []
+        nonce = secrets.token_hex(8)
+        out, figures = [], {}
         for kind, _, content in split(source):
             if kind == "figure":
-                figure = self.db.figures[content]
-                shown = figure.show(self.lang, self.db.unit)
-                out.append(f'<span class="fig" data-figure="{escape(content)}">{escape(shown)}</span>')
+                token = f"FIG{nonce}N{len(figures)}E"
+                figures[token] = (content, self.db.figures[content].show(self.lang, self.db.unit))
+                out.append(token)
             else:
                 out.append(content)
-        html = _mark_numbered_lists(_md.reset().convert("".join(out)))
+        html = _mark_numbered_lists(clean(markdown_html("".join(out))))
+        if figures:
+            html = _fill(html, re.compile(f"FIG{nonce}N\\d+E"), figures)
         if inline:
             html = re.sub(r"^<p>(.*)</p>$", r"\1", html, flags=re.S)
         return Markup(html)
