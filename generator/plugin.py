@@ -9,9 +9,11 @@ generate_output: write the pages, the data files and the PDFs.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import logging
+import os
 import sys
 import traceback
 from collections import defaultdict
@@ -21,7 +23,7 @@ from jinja2 import TemplateError, TemplateSyntaxError
 from pelican.generators import Generator, PelicanTemplateNotFound
 from pelican.utils import get_relative_path, path_to_url
 
-from . import pdf
+from . import faults, pdf
 from .cli import print_issues
 from .diagnostics import Issue, Location, issue
 from .pipeline import Content, DepartmentBudget, load_content
@@ -29,6 +31,10 @@ from .readback import verify
 from .render import HTML_LANG, LANGS, View, department_url, pdf_download_name, pdf_name
 
 log = logging.getLogger(__name__)
+
+
+def cache_dir(settings: dict) -> Path:
+    return Path(settings.get("BUDGET_CACHE") or Path(settings["PATH"]).parent / ".cache")
 
 
 class BuildStopped(SystemExit):
@@ -99,7 +105,7 @@ class BudgetGenerator(Generator):
             db = next(d for d in self.content.budgets if (d.slug, d.year) == (slug, year))
             out = Path(self.output_path) / department_url(lang, year, slug) / pdf_name(db, lang)
             self.pdf_jobs.append(pdf.Job(html=html, out=out))
-        cache = Path(self.settings.get("BUDGET_CACHE", Path(self.path).parent / ".cache")) / "pdf"
+        cache = cache_dir(self.settings) / "pdf"
         problems, self.pdf_results = pdf.prepare(self.pdf_jobs, cache, self.theme)
         if problems:
             stop(problems, self.settings)
@@ -232,10 +238,61 @@ def get_generators(pelican):
     return BudgetGenerator
 
 
+class _CopyFaults(logging.Filter):
+    """Pelican's theme copy logs a failed copy as a warning and goes on: collect those faults
+    (the build must fail), let the other records through as before."""
+
+    def __init__(self, shown_from: int):
+        super().__init__()
+        self.shown_from = shown_from
+        self.faults: list[OSError] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        if args and isinstance(args[-1], OSError):  # "A problem occurred copying file %s to %s; %s"
+            self.faults.append(args[-1])
+            return False
+        if str(record.msg).startswith("Cannot copy") and len(args) == 2:  # a file where the folder goes
+            self.faults.append(OSError(errno.ENOTDIR, "Not a directory", args[1]))
+            return False
+        return record.levelno >= self.shown_from
+
+
+def guard_writes(pelican) -> None:
+    """Any file-system fault while Pelican builds (our writes, Pelican's writer, its theme copy,
+    the PDF cache) stops the build with one line instead of Pelican's traceback."""
+    run, settings = pelican.run, pelican.settings
+
+    def what(exc: OSError) -> str:
+        path = Path(os.fsdecode(exc.filename)).absolute() if exc.filename is not None else None
+        cache = cache_dir(settings).absolute()
+        return "cache" if path is not None and (path == cache or cache in path.parents) else "site"
+
+    def guarded_run():
+        lang = settings.get("BUDGET_MESSAGES_LANG", "zh")
+        logger = logging.getLogger("pelican.utils")
+        level, shown_from = logger.level, logger.getEffectiveLevel()
+        copies = _CopyFaults(shown_from)
+        logger.setLevel(min(shown_from, logging.WARNING))  # `pelican -q` would drop the warnings unseen
+        logger.addFilter(copies)
+        try:
+            run()
+        except OSError as exc:
+            faults.stop(exc, what(exc), lang, settings["OUTPUT_PATH"])
+        finally:
+            logger.removeFilter(copies)
+            logger.setLevel(level)
+        if copies.faults:
+            faults.stop(copies.faults[0], what(copies.faults[0]), lang, settings["OUTPUT_PATH"])
+
+    pelican.run = guarded_run
+
+
 def register():
     from pelican import signals
 
     signals.get_generators.connect(get_generators)
+    signals.initialized.connect(guard_writes)
 
 
 if __name__ == "__main__":  # pragma: no cover
