@@ -261,6 +261,8 @@ class _CopyFaults(logging.Filter):
 def guard_writes(pelican) -> None:
     """Any file-system fault while Pelican builds (our writes, Pelican's writer, its theme copy,
     the PDF cache) stops the build with one line instead of Pelican's traceback."""
+    from pelican import signals
+
     run, settings = pelican.run, pelican.settings
 
     def what(exc: OSError) -> str:
@@ -275,15 +277,20 @@ def guard_writes(pelican) -> None:
         copies = _CopyFaults(shown_from)
         logger.setLevel(min(shown_from, logging.WARNING))  # `pelican -q` would drop the warnings unseen
         logger.addFilter(copies)
+
+        def copied(sender):  # the theme copy is the last write, before Pelican says "Done"
+            if copies.faults:
+                raise copies.faults[0]
+
+        signals.finalized.connect(copied, weak=False)
         try:
             run()
         except OSError as exc:
             faults.stop(exc, what(exc), lang, settings["OUTPUT_PATH"])
         finally:
+            signals.finalized.disconnect(copied)
             logger.removeFilter(copies)
             logger.setLevel(level)
-        if copies.faults:
-            faults.stop(copies.faults[0], what(copies.faults[0]), lang, settings["OUTPUT_PATH"])
 
     pelican.run = guarded_run
 
