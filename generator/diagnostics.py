@@ -64,13 +64,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ---- the theme
     "E401": ("模板错误（生成 {page} 时）：{problem}", "template error (while rendering {page}): {problem}"),
     # ---- writing the site (generator/faults.py); the published site stays as it was
-    "E501": ("无法写入{what}：文件系统是只读的。{fix}", "cannot write {what}: the file system is read-only. {fix}"),
+    "E501": ("无法写入{what}：文件系统是只读的；请让它可写。{fix}", "cannot write {what}: the file system is read-only; make it writable. {fix}"),
     "E502": ("没有权限写入{what}（请检查文件夹的所有者和权限：ls -ld）。{fix}",
              "no permission to write {what} (check the folder's owner and permissions: ls -ld). {fix}"),
     "E503": ("磁盘已满，无法写入{what}：请释放磁盘空间后重新生成。{fix}",
              "the disk is full, cannot write {what}: free some space and build again. {fix}"),
-    "E504": ("文件超过了允许的大小上限（ulimit -f），无法写入{what}。{fix}",
-             "a file size limit (ulimit -f) stops writing {what}. {fix}"),
+    "E504": ("文件超过了允许的大小上限，无法写入{what}：请放宽限制（ulimit -f unlimited）。{fix}",
+             "a file size limit stops writing {what}: raise it (ulimit -f unlimited). {fix}"),
     "E505": ("无法写入{what}：路径中应是文件夹的地方是文件（或反之）；请移走或改名后重新生成",
              "cannot write {what}: a file stands where a folder is needed (or the other way round); move or rename it and build again"),
     "E506": ("无法写入{what}：{problem}。{fix}", "cannot write {what}: {problem}. {fix}"),

@@ -19,9 +19,9 @@ WHAT = {
     "cache": Label("PDF 缓存", "the PDF cache"),
 }
 FIX = {
-    "site": Label("请改在可写的位置生成：invoke build --output 目录", "Build into a writable place: invoke build --output DIR"),
-    "cache": Label("请让缓存文件夹可写，或换一个位置：invoke build --cache 目录（或用 --no-pdf 不生成 PDF）",
-                   "Make the cache folder writable or use another one: invoke build --cache DIR (or skip PDFs: --no-pdf)"),
+    "site": Label("或改在其他位置生成：invoke build --output 目录", "Or build elsewhere: invoke build --output DIR"),
+    "cache": Label("或换一个缓存文件夹：invoke build --cache 目录，或不生成 PDF：--no-pdf",
+                   "Or use another cache folder: invoke build --cache DIR, or skip the PDFs: --no-pdf"),
 }
 CODES = {
     errno.EROFS: "E501",

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes.util
 import functools
 import hashlib
@@ -201,7 +202,8 @@ def _work(args: tuple) -> Result:
             tmp.write_bytes(data)
             tmp.replace(cache_file)
         except OSError:  # a full disk, a read-only cache …: reported by the build (faults.py)
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
             raise
     return Result(out, time.perf_counter() - start, False, warnings, pages=pages)
 
