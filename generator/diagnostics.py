@@ -74,6 +74,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E505": ("无法写入{what}：路径中应是文件夹的地方是文件（或反之）；请移走或改名后重新生成",
              "cannot write {what}: a file stands where a folder is needed (or the other way round); move or rename it and build again"),
     "E506": ("无法写入{what}：{problem}。{fix}", "cannot write {what}: {problem}. {fix}"),
+    "E507": ("无法发布{what}：这里是挂载点，或与 .site 不在同一个文件系统上，无法原子替换；请用 --output 指定挂载点里面的文件夹（如 --output 挂载点/output）",
+             "cannot publish {what}: this is a mount point, or not on the same file system as .site, so it cannot be swapped "
+             "atomically; point --output at a folder inside the mount (e.g. --output MOUNT/output)"),
 }
 
 

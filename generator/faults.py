@@ -29,6 +29,7 @@ CODES = {
     errno.ENOSPC: "E503", errno.EDQUOT: "E503",
     errno.EFBIG: "E504",
     errno.ENOTDIR: "E505", errno.EISDIR: "E505", errno.EEXIST: "E505", errno.ENOTEMPTY: "E505",
+    errno.EBUSY: "E507", errno.EXDEV: "E507",
 }
 
 

@@ -158,17 +158,27 @@ def test_a_real_full_disk_and_a_real_read_only_disk(tmpfs):
     assert site_files(out) == files and len(list(publish.store(out).iterdir())) == 1
 
     ballast.unlink()
+    mount_point = invoke_build(tmpfs, "--no-pdf", "--lang", "en")  # output/ itself a mount: cannot be swapped
+    assert "cannot publish the site: this is a mount point" in assert_one_line(mount_point, "E507", "disk")
+    assert site_files(out) == files
+
     subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], check=True)
     read_only = invoke_build(out, "--no-pdf")
     assert "无法写入网站：文件系统是只读的" in assert_one_line(read_only, "E501", ".site")
     assert site_files(out) == files
+    # a read-only repository: the site can go elsewhere, but the PDF cache is read-only too
+    elsewhere = tmpfs.parent / "elsewhere" / "output"
+    cache = invoke_build(elsewhere, "--lang", "en", cache=tmpfs / "cache")
+    assert "cannot write the PDF cache: the file system is read-only" in assert_one_line(cache, "E501", "cache")
+    assert not elsewhere.exists() and list(publish.store(elsewhere).iterdir()) == []
 
 
 # ---------------------------------------------------------------- the messages
 
 
 @pytest.mark.parametrize("name,code", [("EROFS", "E501"), ("EACCES", "E502"), ("EPERM", "E502"), ("ENOSPC", "E503"),
-                                       ("EDQUOT", "E503"), ("EFBIG", "E504"), ("ENOTDIR", "E505"), ("EIO", "E506")])
+                                       ("EDQUOT", "E503"), ("EFBIG", "E504"), ("ENOTDIR", "E505"), ("EIO", "E506"),
+                                       ("EBUSY", "E507"), ("EXDEV", "E507")])
 def test_each_errno_has_its_message(name, code):
     number = getattr(errno, name)
     found = fault_issue(OSError(number, os.strerror(number), "/srv/site/output/x.html"), "site")
@@ -176,5 +186,5 @@ def test_each_errno_has_its_message(name, code):
     for lang in ("zh", "en"):
         text = found.format(lang)
         assert "\n" not in text and "{" not in text
-    assert ("--output" in found.message("en")) == (code != "E505")
+    assert "--output" in found.message("en") or code == "E505"
     assert "Input/output error" in fault_issue(OSError(errno.EIO, "Input/output error"), "cache", "c").message("en")
