@@ -3,83 +3,115 @@
     invoke check            validate all content without rendering (exit 1 on errors)
     invoke build            the whole site, HTML + PDF, into output/
     invoke build --no-pdf   quick preview without PDFs
+    (--content DIR, --output DIR, --cache DIR: other folders, e.g. for tests)
     invoke serve            serve output/ at http://localhost:8000
     invoke livereload       rebuild on every change and reload the browser
     invoke test             the whole test suite
 """
 
+import json
 import os
-import shutil
+import shlex
 import sys
 from pathlib import Path
 
 from invoke import task
 
+from generator import faults, publish
+
 ROOT = Path(__file__).parent
 OUTPUT = ROOT / "output"
 PY = sys.executable
+os.environ.setdefault("PYTHONPATH", str(ROOT))
+
+FOLDERS = {"content": "the content folder (content/)", "output": "where the site goes (output/, a symlink to the build)",
+           "cache": "the PDF cache folder (.cache/)"}
 
 
-def _pelican_args(output: Path, pdf: bool, strict: bool, lang: str) -> str:
-    extra = [f"BUDGET_PDF={'true' if pdf else 'false'}", f"BUDGET_STRICT={'true' if strict else 'false'}",
-             f'BUDGET_MESSAGES_LANG="{lang}"']
-    settings = " ".join(f"-e '{e}'" for e in extra)
-    return f"{PY} -m pelican {ROOT / 'content'} -s {ROOT / 'pelicanconf.py'} -o {output} {settings} --fatal errors -q"
+def _pelican_args(content: Path, output: Path, pdf: bool, strict: bool, lang: str, cache: Path | None) -> str:
+    # Pelican keeps only the last -e option: every setting goes into one, each KEY=VALUE in JSON.
+    settings = {"BUDGET_PDF": pdf, "BUDGET_STRICT": strict, "BUDGET_MESSAGES_LANG": lang}
+    if cache is not None:
+        settings["BUDGET_CACHE"] = str(cache)
+    extra = " ".join(shlex.quote(f"{k}={json.dumps(v)}") for k, v in settings.items())
+    return (f"{shlex.quote(PY)} -m pelican {shlex.quote(str(content))} -s {shlex.quote(str(ROOT / 'pelicanconf.py'))} "
+            f"-o {shlex.quote(str(output))} --fatal errors -q -e {extra}")
 
 
-@task(help={"lang": "language of the messages: zh (default) or en", "strict": "warnings fail too"})
-def check(c, lang="zh", strict=False):
+class _Failed(Exception):
+    """The build printed its messages and failed."""
+
+
+def _build_once(c, content: Path, output: Path, pdf: bool, strict: bool, lang: str, cache: Path | None) -> bool:
+    """Build into a fresh folder and publish it as `output`; False (and nothing left behind) on failure."""
+    try:
+        with publish.staging(output) as build:
+            if not c.run(_pelican_args(content, build, pdf, strict, lang, cache), warn=True, pty=False).ok:
+                raise _Failed
+            publish.publish(output, build)
+    except _Failed:
+        return False
+    except OSError as exc:
+        print(faults.fault_issue(exc, "site", output).format(lang), file=sys.stderr)
+        return False
+    return True
+
+
+def _path(value: str | None, default: Path) -> Path:
+    return Path(value).absolute() if value else default
+
+
+@task(help={"lang": "language of the messages: zh (default) or en", "strict": "warnings fail too",
+            "content": FOLDERS["content"]})
+def check(c, lang="zh", strict=False, content=None):
     """Validate all content without rendering."""
-    c.run(f"{PY} -m generator.cli check --lang {lang}{' --strict' if strict else ''}", pty=False)
+    folder = shlex.quote(str(_path(content, Path("content"))))  # where it runs, as before
+    c.run(f"{shlex.quote(PY)} -m generator.cli check --content {folder} --lang {lang}{' --strict' if strict else ''}", pty=False)
 
 
 @task(help={"pdf": "render the PDFs (default); --no-pdf for a quick preview", "strict": "warnings fail too",
-            "lang": "language of the messages: zh (default) or en"})
-def build(c, pdf=True, strict=False, lang="zh"):
-    """Build the site into output/: into a fresh folder first, swapped in only when complete."""
-    staging = ROOT / "output.partial"
-    shutil.rmtree(staging, ignore_errors=True)
-    result = c.run(_pelican_args(staging, pdf, strict, lang), warn=True, pty=False)
-    if not result.ok:
-        shutil.rmtree(staging, ignore_errors=True)
-        sys.exit(result.exited or 1)
-    old = ROOT / "output.old"
-    shutil.rmtree(old, ignore_errors=True)
-    if OUTPUT.exists():
-        OUTPUT.rename(old)
-    staging.rename(OUTPUT)
-    shutil.rmtree(old, ignore_errors=True)
-    print(f"built {OUTPUT}")
+            "lang": "language of the messages: zh (default) or en", **FOLDERS})
+def build(c, pdf=True, strict=False, lang="zh", content=None, output=None, cache=None):
+    """Build the site into a fresh folder and publish it as output/ only when complete."""
+    out = _path(output, OUTPUT)
+    if not _build_once(c, _path(content, ROOT / "content"), out, pdf, strict, lang, _path(cache, None)):
+        sys.exit(1)
+    print(f"built {out} -> {os.readlink(out)}")
 
 
-@task(help={"port": "port to listen on (8000)"})
-def serve(c, port=8000):
+@task(help={"port": "port to listen on (8000)", "output": FOLDERS["output"]})
+def serve(c, port=8000, output=None):
     """Serve output/ on http://localhost:PORT (build first)."""
     from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 
-    server = RootedHTTPServer(str(OUTPUT), ("", int(port)), ComplexHTTPRequestHandler)
-    print(f"serving {OUTPUT} at http://localhost:{port}/ (Ctrl-C to stop)")
+    out = _path(output, OUTPUT)
+    server = RootedHTTPServer(str(out), ("", int(port)), ComplexHTTPRequestHandler)
+    print(f"serving {out} at http://localhost:{port}/ (Ctrl-C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         server.server_close()
 
 
-@task(help={"port": "port to listen on (8000)", "pdf": "also rebuild PDFs on every change (slower)"})
-def livereload(c, port=8000, pdf=False):
+@task(help={"port": "port to listen on (8000)", "pdf": "also rebuild PDFs on every change (slower)",
+            "lang": "language of the messages: zh (default) or en", **FOLDERS})
+def livereload(c, port=8000, pdf=False, lang="zh", content=None, output=None, cache=None):
     """Rebuild on every change of content, theme, settings or code, and reload the browser."""
     from livereload import Server
 
+    out = _path(output, OUTPUT)
+    folder = _path(content, ROOT / "content")
+
     def rebuild():
-        result = c.run(_pelican_args(OUTPUT, pdf, False, "zh"), warn=True, pty=False)
-        if not result.ok:
-            print("build failed: see the messages above; fix the content and save again")
+        if not _build_once(c, folder, out, pdf, False, lang, _path(cache, None)):
+            print("build failed: see the messages above; fix the content and save again" if lang == "en"
+                  else "生成失败：请看上面的提示，修改后再保存")
 
     rebuild()
     server = Server()
-    for pattern in ("content/**/*", "themes/**/*", "pelicanconf.py", "generator/**/*.py"):
-        server.watch(str(ROOT / pattern), rebuild)
-    server.serve(host="localhost", port=int(port), root=str(OUTPUT))
+    for pattern in (f"{folder}/**/*", "themes/**/*", "pelicanconf.py", "generator/**/*.py"):
+        server.watch(pattern if pattern.startswith("/") else str(ROOT / pattern), rebuild)
+    server.serve(host="localhost", port=int(port), root=str(out))
 
 
 @task(help={"args": "extra pytest arguments, e.g. -k pdf"})
@@ -99,5 +131,3 @@ def bench(c):
     """Print build and PDF timings (benchmarks/run.py)."""
     c.run(f"{PY} {ROOT / 'benchmarks' / 'run.py'}")
 
-
-os.environ.setdefault("PYTHONPATH", str(ROOT))

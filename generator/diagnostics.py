@@ -31,6 +31,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E110": ("编码 {value!r} 格式不对：{detail}", "code {value!r} is malformed: {detail}"),
     "E111": ("{value!r} 不是可选值之一：{choices}", "{value!r} is not one of the allowed values: {choices}"),
     "E112": ("文件内容应是一个预算（键值映射），{problem}", "the file should hold one budget (a mapping); {problem}"),
+    "E113": ("年度 {value!r} 写法不对：请写四位数字，如 2024", "the year {value!r} is not written as 4 digits: write it like 2024"),
     # ---- meaning of the content
     "E201": ("支出功能分类科目 {code} 不在分类目录中{hint}", "functional classification code {code} is not in the catalogue{hint}"),
     "E202": ("经济分类科目 {code} 不在分类目录中{hint}", "economic classification code {code} is not in the catalogue{hint}"),
@@ -78,6 +79,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E309": ("渲染后的表格无法读回：{detail}", "a rendered table cannot be read back: {detail}"),
     # ---- the theme
     "E401": ("模板错误（生成 {page} 时）：{problem}", "template error (while rendering {page}): {problem}"),
+    # ---- writing the site (generator/faults.py); the published site stays as it was
+    "E501": ("无法写入{what}：文件系统是只读的；请让它可写。{fix}", "cannot write {what}: the file system is read-only; make it writable. {fix}"),
+    "E502": ("没有权限写入{what}（请检查文件夹的所有者和权限：ls -ld）。{fix}",
+             "no permission to write {what} (check the folder's owner and permissions: ls -ld). {fix}"),
+    "E503": ("磁盘已满，无法写入{what}：请释放磁盘空间后重新生成。{fix}",
+             "the disk is full, cannot write {what}: free some space and build again. {fix}"),
+    "E504": ("文件超过了允许的大小上限，无法写入{what}：请放宽限制（ulimit -f unlimited）。{fix}",
+             "a file size limit stops writing {what}: raise it (ulimit -f unlimited). {fix}"),
+    "E505": ("无法写入{what}：路径中应是文件夹的地方是文件（或反之）；请移走或改名后重新生成",
+             "cannot write {what}: a file stands where a folder is needed (or the other way round); move or rename it and build again"),
+    "E506": ("无法写入{what}：{problem}。{fix}", "cannot write {what}: {problem}. {fix}"),
+    "E507": ("无法发布{what}：这里是挂载点，或与 .site 不在同一个文件系统上，无法原子替换；请用 --output 指定挂载点里面的文件夹（如 --output 挂载点/output）",
+             "cannot publish {what}: this is a mount point, or not on the same file system as .site, so it cannot be swapped "
+             "atomically; point --output at a folder inside the mount (e.g. --output MOUNT/output)"),
 }
 
 

@@ -8,10 +8,12 @@ against them and `schema/budget.schema.json` (for editors) is generated from the
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 # ---------------------------------------------------------------- basic types
 
@@ -58,6 +60,17 @@ EconomicCode = Annotated[
     Field(pattern=r"^\d{5}$"),
     _code(5, "部门预算支出经济分类科目【款】级编码，5位，如 30201 / economic classification code at 款 level (5 digits)"),
 ]
+
+
+def _year_digits(value: object) -> object:
+    # int("2024.0"), int("02024"), int("+2024"), int("2_024") are all 2024: a year spelled so
+    # would pass as a second file for the same year. Quotes are fine ("2024": the text is 2024).
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}", value):
+        raise PydanticCustomError("year_digits", "the year must be written as 4 digits")
+    return value
+
+
+Year = Annotated[int, Field(ge=2000, le=2100), BeforeValidator(_year_digits)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
 NonEmpty = Annotated[str, Field(min_length=1)]
 
@@ -276,7 +289,7 @@ Paragraph = Literal[
 class Budget(Strict):
     """部门预算：一个部门一个年度 / one department's budget for one year."""
 
-    year: int = Field(ge=2000, le=2100, description="预算年度 / fiscal year")
+    year: Year = Field(description="预算年度，四位数字 / fiscal year, 4 digits")
     department: Department
     display_unit: Literal["万元", "元"] = Field("万元", description="表格金额单位 / unit of the tables")
     functions: Text = Field(description="一、部门主要职能")

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes.util
 import functools
 import hashlib
@@ -223,8 +224,13 @@ def _work(args: tuple) -> Result:
         return Result(out, time.perf_counter() - start, False, [], f"{type(exc).__name__}: {exc}")
     if not warnings:
         tmp = Path(f"{cache_file}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(cache_file)
+        try:
+            tmp.write_bytes(data)
+            tmp.replace(cache_file)
+        except OSError:  # a full disk, a read-only cache …: reported by the build (faults.py)
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            raise
     return Result(out, time.perf_counter() - start, False, warnings, pages=pages)
 
 

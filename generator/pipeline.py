@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -312,8 +312,20 @@ def _department_year(src: SourceFile) -> tuple | None:
     data = src.data if isinstance(src.data, dict) else {}
     department = data.get("department")
     slug = department.get("slug") if isinstance(department, dict) else None
-    year = data.get("year")
-    return (slug, year) if isinstance(slug, str) and isinstance(year, str) else None
+    year = _year_number(data.get("year"))
+    return (slug, year) if isinstance(slug, str) and year is not None else None
+
+
+def _year_number(text: object) -> int | None:
+    """The year a text means, however it is spelled (2024, 2024.0, 02024, +2024, 2_024): two
+    files for one department and year are refused even when the years are spelled apart."""
+    try:
+        value = Decimal(str(text).replace("_", "").strip())
+    except (InvalidOperation, ValueError):
+        return None
+    if not value.is_finite() or abs(value) > 9999 or value != value.to_integral_value():
+        return None
+    return int(value)
 
 
 def load_content(content: Path, root: Path | None = None) -> Content:

@@ -9,9 +9,11 @@ generate_output: write the pages, the data files and the PDFs.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import logging
+import os
 import sys
 import traceback
 from collections import defaultdict
@@ -21,7 +23,7 @@ from jinja2 import TemplateError, TemplateSyntaxError
 from pelican.generators import Generator, PelicanTemplateNotFound
 from pelican.utils import get_relative_path, path_to_url
 
-from . import pdf
+from . import faults, pdf
 from .cli import print_issues
 from .diagnostics import Issue, Location, issue, sort_key
 from .pipeline import Content, DepartmentBudget, display_path, load_content, page_removals
@@ -30,6 +32,10 @@ from .render import HTML_LANG, LANGS, View, department_url, pdf_download_name, p
 from .sanitise import clean
 
 log = logging.getLogger(__name__)
+
+
+def cache_dir(settings: dict) -> Path:
+    return Path(settings.get("BUDGET_CACHE") or Path(settings["PATH"]).parent / ".cache")
 
 
 class BuildStopped(SystemExit):
@@ -103,7 +109,7 @@ class BudgetGenerator(Generator):
             db = next(d for d in self.content.budgets if (d.slug, d.year) == (slug, year))
             out = Path(self.output_path) / department_url(lang, year, slug) / pdf_name(db, lang)
             self.pdf_jobs.append(pdf.Job(html=html, out=out))
-        cache = Path(self.settings.get("BUDGET_CACHE", Path(self.path).parent / ".cache")) / "pdf"
+        cache = cache_dir(self.settings) / "pdf"
         problems, self.pdf_results = pdf.prepare(self.pdf_jobs, cache, self.theme)
         if problems:
             stop(problems, self.settings)
@@ -262,11 +268,69 @@ def sanitise_page(instance) -> None:
     instance._content = clean(html)
 
 
+class _CopyFaults(logging.Filter):
+    """Pelican's theme copy logs a failed copy as a warning and goes on: collect those faults
+    (the build must fail), let the other records through as before."""
+
+    def __init__(self, shown_from: int):
+        super().__init__()
+        self.shown_from = shown_from
+        self.faults: list[OSError] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        if args and isinstance(args[-1], OSError):  # "A problem occurred copying file %s to %s; %s"
+            self.faults.append(args[-1])
+            return False
+        if str(record.msg).startswith("Cannot copy") and len(args) == 2:  # a file where the folder goes
+            self.faults.append(OSError(errno.ENOTDIR, "Not a directory", args[1]))
+            return False
+        return record.levelno >= self.shown_from
+
+
+def guard_writes(pelican) -> None:
+    """Any file-system fault while Pelican builds (our writes, Pelican's writer, its theme copy,
+    the PDF cache) stops the build with one line instead of Pelican's traceback."""
+    from pelican import signals
+
+    run, settings = pelican.run, pelican.settings
+
+    def what(exc: OSError) -> str:
+        path = Path(os.fsdecode(exc.filename)).absolute() if exc.filename is not None else None
+        cache = cache_dir(settings).absolute()
+        return "cache" if path is not None and (path == cache or cache in path.parents) else "site"
+
+    def guarded_run():
+        lang = settings.get("BUDGET_MESSAGES_LANG", "zh")
+        logger = logging.getLogger("pelican.utils")
+        level, shown_from = logger.level, logger.getEffectiveLevel()
+        copies = _CopyFaults(shown_from)
+        logger.setLevel(min(shown_from, logging.WARNING))  # `pelican -q` would drop the warnings unseen
+        logger.addFilter(copies)
+
+        def copied(sender):  # the theme copy is the last write, before Pelican says "Done"
+            if copies.faults:
+                raise copies.faults[0]
+
+        signals.finalized.connect(copied, weak=False)
+        try:
+            run()
+        except OSError as exc:
+            faults.stop(exc, what(exc), lang, settings["OUTPUT_PATH"])
+        finally:
+            signals.finalized.disconnect(copied)
+            logger.removeFilter(copies)
+            logger.setLevel(level)
+
+    pelican.run = guarded_run
+
+
 def register():
     from pelican import signals
 
     signals.get_generators.connect(get_generators)
     signals.content_object_init.connect(sanitise_page)
+    signals.initialized.connect(guard_writes)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -137,6 +137,8 @@ def _format_issue(err: dict, src: SourceFile) -> Issue:
             return issue("E110", where, value=value, detail=Label(f"应为 {digits} 位数字", f"expected {digits} digits"))
         return issue("E106", where, detail=Label(
             f"{value!r} 只能含小写字母、数字和连字符（-）", f"{value!r} may only contain lower-case letters, digits and hyphens"))
+    if kind == "year_digits":
+        return issue("E113", where, value=value)
     if kind in ("literal_error", "enum"):
         return issue("E111", where, value=value, choices=ctx.get("expected", ""))
     words = TYPE_WORDS.get(kind) or Label(f"不符合格式要求（{err['msg']}）", err["msg"])

@@ -46,10 +46,9 @@ def seed_text() -> str:
 def run_pelican(content: Path, output: Path, *extra: str, cache: Path | None = None) -> subprocess.CompletedProcess:
     """Build a site with the project's settings into `output` (a subprocess, as users run it)."""
     args = [sys.executable, "-m", "pelican", str(content), "-s", str(ROOT / "pelicanconf.py"), "-o", str(output), "-q"]
-    if cache is not None:
-        args += ["-e", f'BUDGET_CACHE="{cache}"']
-    for e in extra:
-        args += ["-e", e]
+    settings = ([f'BUDGET_CACHE="{cache}"'] if cache is not None else []) + list(extra)
+    if settings:  # one -e with every KEY=VALUE: Pelican keeps only the last -e option
+        args += ["-e", *settings]
     return subprocess.run(args, capture_output=True, text=True, cwd=ROOT, timeout=900)
 
 
