@@ -58,7 +58,7 @@ LABELS: list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str,
 _BOUNDARY = re.compile(r"[，,；;。：:、\n！？!?]")
 _IGNORED = re.compile(r"[\"'“”‘’「」『』*_]")
 # What may stand between a labelled amount and its share: "，占", "(", ", or".
-_SHARE_LINK = re.compile(r"^(?:占比?|占[^，,；;。]{0,12}的|\(|or|accountingfor)?$", re.I)
+_SHARE_LINK = re.compile(r"^(?:占比?|占[^，,；;。]{0,12}的|\(|or|accounting for)?$", re.I)
 
 
 # "人员经费增加50万元", "增加事业编人员经费50万元": the amount is a change, not the labelled figure.
@@ -121,7 +121,7 @@ class Vocabulary:
         window = _normal(before[cut[-1]:] if cut else before)
         found = self._found(window)
         if claim.kind == PERCENT and not found and previous is not None and i and claims[i - 1].kind == AMOUNT:
-            if _SHARE_LINK.match(_normal(before).strip(",，")):
+            if _SHARE_LINK.match(_normal(before).strip(",， ")):
                 return previous.share
         if claim.kind not in (AMOUNT, PERCENT) or not found or _CHANGE.search(window):
             return None

@@ -124,10 +124,37 @@ def check_claims(text: str, offset: int, figures: dict[str, Figure], locate, uni
     return found
 
 
+def check_placeholder_labels(text: str, figures: dict[str, Figure], locate, unit: str, lang: str,
+                             vocabulary: Vocabulary) -> list[Issue]:
+    """A placeholder after a label must be a figure the label names: not "其他收入{{income.财政拨款}}" (E311)."""
+    out, spans = [], {}  # spans: where each placeholder's figure starts in the expanded text
+    size = 0
+    for kind, offset, content in split(text):
+        if kind == "figure" and content in figures:
+            spans[size] = (offset, content)
+            content = figures[content].show(lang, unit)
+        out.append(content)
+        size += len(content)
+    expanded = "".join(out)
+    claims = find_claims(expanded)
+    found, named = [], None
+    for i, claim in enumerate(claims):
+        named = vocabulary.named(expanded, claims, i, figures, previous=named)
+        placeholder = spans.get(claim.offset)
+        if placeholder is None or named is None:
+            continue
+        offset, key = placeholder
+        if key not in named.figures and not matches(claim, named.figures):
+            name = closest(claim, named.figures)
+            found.append(issue("E311", locate(offset), key=key, label=named.label, named=f"{{{{{name}}}}}"))
+    return found
+
+
 def check_text(text: str, figures: dict[str, Figure], locate, unit: str = "万元",
-               vocabulary: Vocabulary | None = None) -> list[Issue]:
+               vocabulary: Vocabulary | None = None, lang: str = "zh") -> list[Issue]:
     """Placeholders must name figures; literal amounts, percentages and counts must match one."""
-    found = []
+    vocabulary = vocabulary or Vocabulary()
+    found = check_placeholder_labels(text, figures, locate, unit, lang, vocabulary)
     for kind, offset, content in split(text):
         if kind == "broken":
             shown = content.split("\n")[0]
@@ -136,7 +163,7 @@ def check_text(text: str, figures: dict[str, Figure], locate, unit: str = "万�
             close = difflib.get_close_matches(content, list(figures), n=3, cutoff=0.6)
             found.append(issue("E209", locate(offset), key=content, hint=suggestion(close)))
         elif kind == "text":
-            found += check_claims(content, offset, figures, locate, unit, vocabulary or Vocabulary())
+            found += check_claims(content, offset, figures, locate, unit, vocabulary)
     return found
 
 
@@ -281,13 +308,13 @@ def check_budget(db: DepartmentBudget) -> list[Issue]:
             path = here + (lang,)
             value = getattr(text, lang)
             found += check_text(value, db.figures, lambda off, p=path, v=value: pos.within(p, v, off), db.unit,
-                                db.vocabulary)
+                                db.vocabulary, lang)
     typed = _typed_claims(budget)
     for key, (text, authored) in db.paragraphs.items():
         if not authored:  # generated text is checked too: a bug in the generator must not publish
             for lang in ("zh", "en"):
                 found += check_text(_masked(text(lang), typed), db.figures, lambda off: Location(db.source.path), db.unit,
-                                    db.vocabulary)
+                                    db.vocabulary, lang)
     for key, stated in budget.declared.items():
         where = pos.at(("declared", key))
         figure = db.figures.get(key)
