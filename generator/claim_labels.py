@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from .figures import AMOUNT, PERCENT, Claim, Figure
+from .ledger import APPROPRIATIONS
 
 
 def _source(name: str) -> tuple[str, ...]:
-    """Every figure of one source of funds: the total, by class, by project, basic and project parts."""
-    return (f"income.{name}", f"*.{name}", f"{name}.*", f"*.{name}.*")
+    """Every figure of one source of funds: the total, by class and project, and their basic and project parts."""
+    return (f"*.{name}", f"*.{name}.*") + ((f"{name}.*",) if name in APPROPRIATIONS else ())
 
 
 # (Chinese words, English words, amount patterns, share patterns)
@@ -44,7 +45,7 @@ LABELS: list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str,
      ("share.project", "performance.share")),
     (("人员经费",), ("personnel expenses", "personnel costs"), ("basic.personnel", "economic.301*", "economic.303*"), ()),
     (("公用经费",), ("public expenses",), ("basic.public",), ()),
-    (("三公经费",), ("three public expenses",), ("*three_public.total",), ("change.three_public.total.pct",)),
+    (("三公经费",), ("three public expenses",), ("*three_public.total",), ()),
     (("因公出国(境)费", "因公出国费"), ("overseas travel", "travel abroad"), ("*three_public.outbound",), ()),
     (("公务接待费",), ("official reception",), ("*three_public.reception",), ()),
     (("公务用车购置及运行费",), ("official vehicles",), ("*three_public.vehicle",), ()),
@@ -63,6 +64,8 @@ _SHARE_LINK = re.compile(r"^(?:占比?|占[^，,；;。]{0,12}的|\(|or|accounti
 
 # "人员经费增加50万元", "增加事业编人员经费50万元": the amount is a change, not the labelled figure.
 _CHANGE = re.compile(r"增加|减少|增长|下降|上升|增幅|降幅|增减|(?<![a-z])(?:more|less|up|down|increase[sd]?|decrease[sd]?|rise|fall|change)(?![a-z])")
+
+_CHANGE_AFTER = re.compile(r"\s*(?:more|less|higher|lower|up|down)\b", re.I)  # "RMB 1 million more than last year"
 
 
 def _normal(text: str) -> str:
@@ -123,19 +126,20 @@ class Vocabulary:
         if claim.kind == PERCENT and not found and previous is not None and i and claims[i - 1].kind == AMOUNT:
             if _SHARE_LINK.match(_normal(before).strip(",， ")):
                 return previous.share
-        if claim.kind not in (AMOUNT, PERCENT) or not found or _CHANGE.search(window):
+        after = _BOUNDARY.split(text[claim.offset + len(claim.written):claim.offset + len(claim.written) + 30])[0]
+        if claim.kind not in (AMOUNT, PERCENT) or not found or _CHANGE.search(window) or _CHANGE_AFTER.match(after):
             return None
         # the label as written: from the first label word to the last ("一般公共预算财政拨款基本支出")
         label = window[min(m.start() for m, _, _ in found):max(m.end() for m, _, _ in found)]
         amounts = [p for _, a, _ in found for p in a]
         shares = [p for _, _, s in found for p in s]
-        named = _select(figures, amounts if claim.kind == AMOUNT else shares)
+        named = _select(figures, amounts if claim.kind == AMOUNT else shares, claim.kind)
         if not named:
             return None
-        share = _select(figures, shares) if claim.kind == AMOUNT else {}
+        share = _select(figures, shares, PERCENT) if claim.kind == AMOUNT else {}
         return Named(label, named, Named(label, share) if share else None)
 
 
-def _select(figures: dict[str, Figure], patterns: list[str]) -> dict[str, Figure]:
-    return {k: f for k, f in figures.items() if any(fnmatchcase(k, p) for p in patterns)}
+def _select(figures: dict[str, Figure], patterns: list[str], kind: str) -> dict[str, Figure]:
+    return {k: f for k, f in figures.items() if f.kind == kind and any(fnmatchcase(k, p) for p in patterns)}
 

@@ -299,7 +299,7 @@ class Claim:
 
 
 def _is_bound(text: str, start: int, end: int) -> bool:
-    before, after = text[max(0, start - 20):start], text[end:end + 12]
+    before, after = text[max(0, start - 20):start], text[end:end + 24]
     return bool(_BOUND_BEFORE.search(before) or _BOUND_AFTER.search(after))
 
 
