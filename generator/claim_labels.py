@@ -60,18 +60,24 @@ _BOUNDARY = re.compile(r"[，,；;。：:、\n！？!?]")
 _IGNORED = re.compile(r"[\"'“”‘’「」『』*_]")
 # What may stand between a labelled amount and its share: "，占", "(", ", or".
 _SHARE_LINK = re.compile(r"^(?:占比?|占[^，,；;。]{0,12}的|\(|or|accounting for)?$", re.I)
-
-
-# "人员经费增加50万元", "增加事业编人员经费50万元": the amount is a change, not the labelled figure.
-_CHANGE = re.compile(r"增加|减少|增长|下降|上升|增幅|降幅|增减|(?<![a-z])(?:more|less|up|down|increase[sd]?|decrease[sd]?|rise|fall|change)(?![a-z])")
-
-_CHANGE_AFTER = re.compile(r"\s*(?:more|less|higher|lower|up|down)\b", re.I)  # "RMB 1 million more than last year"
+# "人员经费增加50万元", "增加事业编人员经费50万元", "RMB 1 million more than last year": a change, not the figure.
+_CHANGE = re.compile(r"增加|减少|增长|下降|上升|增幅|降幅|增减"
+                     r"|(?<![a-z])(?:more|less|up|down|increase[sd]?|decrease[sd]?|rise|fall|change)(?![a-z])")
+_CHANGE_AFTER = re.compile(r"\s*(?:more|less|higher|lower|up|down)\b", re.I)
 
 
 def _normal(text: str) -> str:
     """Quotes, emphasis and case left out, full-width brackets as ASCII, spaces as one."""
     text = _IGNORED.sub("", text.replace("（", "(").replace("）", ")")).lower()
     return re.sub(r"\s+", " ", text)
+
+
+def _words(label: str) -> re.Pattern:
+    """A label's words in normalised text; English ones as whole words (a plural too)."""
+    words = _normal(label)
+    head = r"(?<![a-z])" if words[:1].isascii() and words[:1].isalpha() else ""
+    tail = r"s?(?![a-z])" if words[-1:].isascii() and words[-1:].isalpha() else ""
+    return re.compile(head + re.escape(words) + tail)
 
 
 @dataclass(frozen=True)
@@ -85,15 +91,15 @@ class Vocabulary:
     """The label vocabulary of one budget: LABELS plus its projects' and classes' names."""
 
     def __init__(self, extra: list[tuple[str, str, tuple[str, ...]]] = ()):
-        self.entries: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []  # (normal words, amounts, shares)
+        self.entries: list[tuple[re.Pattern, tuple[str, ...], tuple[str, ...]]] = []  # (words, amounts, shares)
         for zh, en, amounts, shares in LABELS:
             for words in zh + en:
-                self.entries.append((_normal(words), amounts, shares))
+                self.entries.append((_words(words), amounts, shares))
         for zh, en, amounts in extra:
             # a one-word English name ("Health") is too common a word to name a figure
             for words in (zh, en) if " " in en.strip() else (zh,):
                 if len(_normal(words)) >= 3:
-                    self.entries.append((_normal(words), amounts, ()))
+                    self.entries.append((_words(words), amounts, ()))
 
     @classmethod
     def of(cls, budget, catalogue, figures: dict[str, Figure]) -> Vocabulary:
@@ -107,9 +113,7 @@ class Vocabulary:
         """Every label in `text` (normalised): (where, amount patterns, share patterns)."""
         found = []
         for words, amounts, shares in self.entries:
-            tail = r"s?(?![a-z])" if words[-1:].isascii() and words[-1:].isalpha() else ""
-            head = r"(?<![a-z])" if words[:1].isascii() and words[:1].isalpha() else ""
-            hit = re.search(head + re.escape(words) + tail, text)
+            hit = words.search(text)
             if hit:
                 found.append((hit, amounts, shares))
         return found
@@ -141,5 +145,7 @@ class Vocabulary:
 
 
 def _select(figures: dict[str, Figure], patterns: list[str], kind: str) -> dict[str, Figure]:
-    return {k: f for k, f in figures.items() if f.kind == kind and any(fnmatchcase(k, p) for p in patterns)}
+    """The figures of `kind` with a value (a share of nothing has none) whose names match."""
+    return {k: f for k, f in figures.items()
+            if f.kind == kind and f.value is not None and any(fnmatchcase(k, p) for p in patterns)}
 

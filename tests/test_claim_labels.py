@@ -280,3 +280,11 @@ def test_the_reason_is_still_in_the_generated_paragraph(seed):
 def test_check_text_without_a_vocabulary_still_checks_any_figure():
     found = check_text("另有346万元。", FIGURES, lambda off: off)
     assert [(i.code, i.location) for i in found] == [("E303", 2)]
+
+
+def test_a_share_of_nothing_is_named_by_no_label():
+    """With a zero total every share is undefined: a labelled percentage falls back, and nothing breaks."""
+    figures = {"income.其他收入": Figure(AMOUNT, Decimal(0)), "share.income.其他收入": Figure(PERCENT, None),
+               "count": Figure(PERCENT, Decimal(5))}
+    found = check_claims("其他收入0万元，占5%；其他收入占比6%", 0, figures, lambda off: off, "万元", Vocabulary())
+    assert [(i.code, i.params["figure"]) for i in found] == [("E303", "6%")]
