@@ -72,6 +72,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
              "rounding difference: {name}: displayed {left} and {right} differ by {diff}; the exact values agree"),
     "E303": ("文字中的{kind} {figure} 与任何计算数都不符{hint}；请改用占位符（如 {{{{total}}}}），或写成 {{{{literal: …}}}} 表示这不是预算数",
              "the {kind} {figure} in the text matches no computed figure{hint}; use a placeholder (e.g. {{{{total}}}}) or write {{{{literal: …}}}} if it is not a budget figure"),
+    "E310": ("“{label}”后的{kind} {figure} 不是它所指的计算数 {named}（{figure} 是 {other} 的数）；请改用占位符（如 {placeholder}）或改正数字",
+             "the {kind} {figure} after \u201c{label}\u201d is not the figure it names, {named} ({figure} is {other}); "
+             "use the placeholder (e.g. {placeholder}) or correct the number"),
+    "E311": ("“{label}”后的占位符 {{{{{key}}}}} 不是它所指的计算数；是否应写 {named}？",
+             "the placeholder {{{{{key}}}}} after \u201c{label}\u201d is not a figure that label names; did you mean {named}?"),
     "E304": ("声明数 {key} = {stated}，但按明细计算为 {computed}", "declared figure {key} = {stated}, but the line items give {computed}"),
     "E306": ("上年数 {key} 填写为 {stated}，但 {year} 年预算文件计算为 {computed}", "last year's {key} is stated as {stated}, but the {year} budget file gives {computed}"),
     "W307": ("上年预算执行数 {executed} 元大于上年预算额 {budget} 元", "last year's executed amount {executed} yuan exceeds last year's budget {budget} yuan"),

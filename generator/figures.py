@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from .ledger import APPROPRIATIONS, Ledger, project_amount
 from .model import Budget
+from .numerals import NUMERAL, parse as parse_numeral
 from .money import UNIT_FACTORS, ZERO, prose_amount, prose_percent, round_half_up
 from .tables import Table
 
@@ -226,6 +227,16 @@ COUNT_RE = re.compile(
     + r"|(?<![\d.,])\b(\d{1,3})\s+projects?\b(?![-\s]+(?:managers?|teams?|sites?|officers?|leaders?|offices?|staff|units?|areas?)\b)",
     re.I,
 )
+# Chinese numerals: 五千七百一十五万元, 一千二百三十四点五六万元, 百分之十二, 三个项目. Not after 第
+# (ordinals), 数/几/上/成 (数十万元, 上千万元: no amount), or inside another numeral.
+_CN_BEFORE = r"(?<![第数几上成每零〇一二两三四五六七八九十百千万亿点])"
+MONEY_CN = re.compile(_CN_BEFORE + "(" + NUMERAL + ")" + _EMPHASIS + r"\s*(亿元|万元|元)(?![化素论次])")
+PERCENT_CN = re.compile(_CN_BEFORE + "(" + NUMERAL + r")\s*[%％]|百分之\s*(" + NUMERAL + ")")
+# 一个项目 is "a project" far more often than a count of one: only two and more are read.
+COUNT_CN = re.compile(
+    _CN_BEFORE + "(" + NUMERAL + r")\s*[个项]项目(?!组|点|部|经理|库|区|负责人|单位|子)"
+    + r"|项目(?:数|个数|总数)?(?:为|共|有|共有)?\s*(" + NUMERAL + r")\s*[个项](?![\u4e00-\u9fff])"
+)
 SCALE = {"亿元": Decimal(10) ** 8, "千万元": Decimal(10) ** 7, "百万元": Decimal(10) ** 6, "万元": UNIT_FACTORS["万元"],
          "千元": Decimal(1000), "元": Decimal(1), "million": Decimal(10) ** 6, "mn": Decimal(10) ** 6, "m": Decimal(10) ** 6,
          "billion": Decimal(10) ** 9, "bn": Decimal(10) ** 9, "thousand": Decimal(1000), "k": Decimal(1000),
@@ -235,11 +246,15 @@ SCALE = {"亿元": Decimal(10) ** 8, "千万元": Decimal(10) ** 7, "百万元":
 # A limit, not an amount: "价值50万元以上", "≥90%", "不超过5%", "RMB 1 million or more".
 _BOUND_BEFORE = re.compile(
     r"(?:[≥≤＞＜><]|不低于|不少于|不超过|不高于|不大于|不小于|至少|最多|最高|最低|高于|低于|超过"
+    r"|单价(?:在|为|达)?"  # a unit price is a threshold of the procurement rules, not an amount
     r"|\b(?:at least|at most|no less than|no more than|not less than|not more than|up to|more than|less than"
     r"|over|under|above|below|exceeding))\s*$",
     re.I,
 )
-_BOUND_AFTER = re.compile(r"^\s*(?:及|或)?以[上下内]|^\s*(?:or|and)\s+(?:more|above|over|less|below|under)\b", re.I)
+# "100万元（含）以上", "100万元(不含)以下", "RMB 1 million (inclusive) or more" are limits too.
+_BOUND_AFTER = re.compile(
+    r"^\s*(?:[(（]\s*不?含\s*[)）])?\s*(?:及|或)?以[上下内]"
+    r"|^\s*(?:\((?:inclusive|exclusive)\)\s*)?(?:or|and)\s+(?:more|above|over|less|below|under)\b", re.I)
 # A rate, not an amount: "3元/平方米", "5元每吨", "RMB 3 per square metre".
 _RATE_AFTER = re.compile(r"^\s*(?:/|／|每|per\b)", re.I)
 # "in RMB 10,000" / "unit: RMB 10,000": the display unit, not an amount.
@@ -284,7 +299,7 @@ class Claim:
 
 
 def _is_bound(text: str, start: int, end: int) -> bool:
-    before, after = text[max(0, start - 20):start], text[end:end + 12]
+    before, after = text[max(0, start - 20):start], text[end:end + 24]
     return bool(_BOUND_BEFORE.search(before) or _BOUND_AFTER.search(after))
 
 
@@ -312,7 +327,31 @@ def find_claims(text: str) -> list[Claim]:
         add(PERCENT, m, m.group(1) or m.group(2), Decimal(1))
     for m in COUNT_RE.finditer(text):
         add(COUNT, m, next(g for g in m.groups() if g), Decimal(1))
+    for m in MONEY_CN.finditer(text):
+        numeral, unit = m.group(1), m.group(2)
+        value = parse_numeral(numeral)
+        if value is None:
+            continue
+        scale = SCALE[unit]
+        if unit == "元" and numeral[-1] in "万亿":  # 五千七百一十五万元 is 5715万元
+            scale = SCALE[numeral[-1] + "元"]
+            value /= scale
+        add(AMOUNT, m, _digits(value), scale)
+    for m in PERCENT_CN.finditer(text):
+        value = parse_numeral(m.group(1) or m.group(2))
+        if value is not None:
+            add(PERCENT, m, _digits(value), Decimal(1))
+    for m in COUNT_CN.finditer(text):
+        value = parse_numeral(m.group(1) or m.group(2))
+        if value is not None and value == value.to_integral_value() and value > 1:
+            add(COUNT, m, _digits(value), Decimal(1))
     return sorted(claims, key=lambda c: c.offset)
+
+
+def _digits(value: Decimal) -> str:
+    """A Chinese numeral's value written in digits: 1234.56, 5715 (so `places` counts its decimals)."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def matches(claim: Claim, figures: dict[str, Figure]) -> bool:
@@ -325,6 +364,14 @@ def matches(claim: Claim, figures: dict[str, Figure]) -> bool:
         if round_half_up(value, places) == claim.number:
             return True
     return False
+
+
+def matching(claim: Claim, figures: dict[str, Figure]) -> str | None:
+    """The name of a figure the claim equals (named figures before table cells), or None."""
+    places = claim.precision
+    found = [name for name, figure in figures.items() if figure.kind == claim.kind and figure.value is not None
+             and round_half_up(figure.value / claim.scale if claim.kind == AMOUNT else figure.value, places) == claim.number]
+    return min(found, key=lambda name: (name.startswith("table."), len(name), name)) if found else None
 
 
 def closest(claim: Claim, figures: dict[str, Figure]) -> str | None:

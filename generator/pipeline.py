@@ -18,7 +18,8 @@ from . import catalogue as catalogue_module
 from . import semantic
 from .checks import Outcome, run
 from .diagnostics import ERROR, Issue, Location, issue, sort_key, suggestion
-from .figures import AMOUNT, COUNT, PERCENT, Figure, build_figures, closest, find_claims, matches, split
+from .claim_labels import Vocabulary
+from .figures import AMOUNT, COUNT, PERCENT, Figure, build_figures, closest, find_claims, matches, matching, split
 from .labels import ROUNDING_NOTE, Label
 from .ledger import Ledger, project_amount
 from .model import Budget, Text
@@ -46,6 +47,7 @@ class DepartmentBudget:
     checked: dict[str, Decimal]  # the keyed amounts the reconciliation reads, exact yuan
     shown: dict[str, Decimal]  # the same as readers see them, in yuan
     outcomes: list[Outcome] = field(default_factory=list)
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)  # the label words claims are matched by
 
     @property
     def slug(self) -> str:
@@ -101,9 +103,61 @@ def _nearest(claim, figures: dict[str, Figure], unit: str) -> Label:
                 f" (the closest computed figure is {{{{{name}}}}} = {figure.show('en', unit)})")
 
 
-def check_text(text: str, figures: dict[str, Figure], locate, unit: str = "万元") -> list[Issue]:
-    """Placeholders must name figures; literal amounts, percentages and counts must match one."""
+def check_claims(text: str, offset: int, figures: dict[str, Figure], locate, unit: str,
+                 vocabulary: Vocabulary) -> list[Issue]:
+    """A claim must equal a figure its label names (E310), or, with no label, any figure (E303)."""
     found = []
+    claims = find_claims(text)
+    named = None
+    for i, claim in enumerate(claims):
+        named = vocabulary.named(text, claims, i, figures, previous=named)
+        where = locate(offset + claim.offset)
+        if named is not None and matches(claim, named.figures):
+            continue
+        other = matching(claim, figures)
+        if other is None:
+            found.append(issue("E303", where, kind=KIND_WORDS[claim.kind], figure=claim.written,
+                               hint=_nearest(claim, named.figures if named else figures, unit)))
+        elif named is not None:
+            name = closest(claim, named.figures)
+            found.append(issue("E310", where, kind=KIND_WORDS[claim.kind], figure=claim.written, label=named.label,
+                               named=Label(f"{{{{{name}}}}} = {named.figures[name].show('zh', unit)}",
+                                           f"{{{{{name}}}}} = {named.figures[name].show('en', unit)}"),
+                               other=f"{{{{{other}}}}}", placeholder=f"{{{{{name}}}}}"))
+    return found
+
+
+def check_placeholder_labels(text: str, figures: dict[str, Figure], locate, unit: str, lang: str,
+                             vocabulary: Vocabulary) -> list[Issue]:
+    """A placeholder after a label must be a figure the label names: not "其他收入{{income.财政拨款}}" (E311)."""
+    out, spans = [], {}  # spans: where each placeholder's figure starts in the expanded text
+    size = 0
+    for kind, offset, content in split(text):
+        if kind == "figure" and content in figures:
+            spans[size] = (offset, content)
+            content = figures[content].show(lang, unit)
+        out.append(content)
+        size += len(content)
+    expanded = "".join(out)
+    claims = find_claims(expanded)
+    found, named = [], None
+    for i, claim in enumerate(claims):
+        named = vocabulary.named(expanded, claims, i, figures, previous=named)
+        placeholder = spans.get(claim.offset)
+        if placeholder is None or named is None:
+            continue
+        offset, key = placeholder
+        if key not in named.figures and not matches(claim, named.figures):
+            name = closest(claim, named.figures)
+            found.append(issue("E311", locate(offset), key=key, label=named.label, named=f"{{{{{name}}}}}"))
+    return found
+
+
+def check_text(text: str, figures: dict[str, Figure], locate, unit: str = "万元",
+               vocabulary: Vocabulary | None = None, lang: str = "zh") -> list[Issue]:
+    """Placeholders must name figures; literal amounts, percentages and counts must match one."""
+    vocabulary = vocabulary or Vocabulary()
+    found = check_placeholder_labels(text, figures, locate, unit, lang, vocabulary)
     for kind, offset, content in split(text):
         if kind == "broken":
             shown = content.split("\n")[0]
@@ -112,10 +166,7 @@ def check_text(text: str, figures: dict[str, Figure], locate, unit: str = "万�
             close = difflib.get_close_matches(content, list(figures), n=3, cutoff=0.6)
             found.append(issue("E209", locate(offset), key=content, hint=suggestion(close)))
         elif kind == "text":
-            for claim in find_claims(content):
-                if not matches(claim, figures):
-                    found.append(issue("E303", locate(offset + claim.offset), kind=KIND_WORDS[claim.kind], figure=claim.written,
-                                       hint=_nearest(claim, figures, unit)))
+            found += check_claims(content, offset, figures, locate, unit, vocabulary)
     return found
 
 
@@ -155,9 +206,14 @@ def money_text(value: Decimal) -> Label:
     return Label(f"{grouped(value)}元", f"RMB {grouped(value)}")
 
 
+def _in_yuan(keys: tuple[str, ...]) -> bool:
+    """Are these figures shown in yuan (forms and projects), not in the display unit?"""
+    return all(k.startswith(("form.", "project.")) for k in keys)
+
+
 def shown_text(value: Decimal, keys: tuple[str, ...], unit: str) -> Label:
     """A displayed amount in a message, in the unit readers see it in (forms are in yuan)."""
-    if all(k.startswith(("form.", "project.")) for k in keys):
+    if _in_yuan(keys):
         return money_text(value)
     shown = grouped(value / UNIT_FACTORS[unit])
     return Label(f"{shown}{unit}", f"{shown} ({'RMB 10,000' if unit == '万元' else 'RMB'})")
@@ -202,9 +258,13 @@ def outcome_issues(db: DepartmentBudget, outcomes: list[Outcome]) -> list[Issue]
             where = _outcome_location(db, o)
             if where.line is None:  # a table identity: the display unit is what makes it round
                 where = db.source.positions.at(("display_unit",), key=True)
-            found.append(issue("W302", where, name=name, left=shown_text(o.left_shown, keys, db.unit),
-                               right=shown_text(o.right_shown, keys, db.unit),
-                               diff=shown_text(abs(o.left_shown - o.right_shown), keys, db.unit)))
+            # each side as readers see it: a project's budget in yuan, a table total in the display unit
+            left, right = o.comparison.left, o.comparison.right
+            same_unit = _in_yuan(left) == _in_yuan(right)
+            found.append(issue("W302", where, name=name, left=shown_text(o.left_shown, left, db.unit),
+                               right=shown_text(o.right_shown, right, db.unit),
+                               diff=shown_text(abs(o.left_shown - o.right_shown), keys, db.unit) if same_unit
+                               else money_text(abs(o.left_shown - o.right_shown))))
     return found
 
 
@@ -217,11 +277,30 @@ def compute(src: SourceFile, budget: Budget, cat, last_year_total: Decimal) -> D
     shown = {k: shown_in_yuan(k, v, budget.display_unit) for k, v in checked.items()}
     return DepartmentBudget(
         source=src, budget=budget, ledger=ledger, tables=tables, figures=figures,
+        vocabulary=Vocabulary.of(budget, cat, figures),
         paragraphs=writer.paragraphs(),
         key_project_budgets={p.id: (p.key.budget_note and Label(p.key.budget_note.zh, p.key.budget_note.en))
                              or writer.key_project_budget(p.id) for p in budget.projects if p.key},
         checked=checked, shown=shown,
     )
+
+
+def _typed_claims(budget: Budget) -> list[str]:
+    """Authored texts with claims: a generated paragraph that embeds one (a reason) is not checked twice."""
+    texts = set()
+    for _, text in prose_fields(budget):
+        for value in (text.zh, text.en):
+            if find_claims(value):
+                texts.update({value, value.strip(), value.strip().rstrip("。.；;，,")})
+    return sorted(texts, key=len, reverse=True)
+
+
+def _masked(text: str, typed: list[str]) -> str:
+    """`text` with the authored parts blanked: their claims were checked, at their own line."""
+    for value in typed:
+        if value:
+            text = text.replace(value, " " * len(value))
+    return text
 
 
 def check_budget(db: DepartmentBudget) -> list[Issue]:
@@ -231,13 +310,16 @@ def check_budget(db: DepartmentBudget) -> list[Issue]:
         for lang in ("zh", "en"):
             path = here + (lang,)
             value = getattr(text, lang)
-            found += check_text(value, db.figures, lambda off, p=path, v=value: pos.within(p, v, off), db.unit)
+            found += check_text(value, db.figures, lambda off, p=path, v=value: pos.within(p, v, off), db.unit,
+                                db.vocabulary, lang)
             found += removal_issues(value, markdown_html(value),
                                     lambda off, p=path, v=value: pos.within(p, v, off) if off is not None else pos.at(p))
+    typed = _typed_claims(budget)
     for key, (text, authored) in db.paragraphs.items():
         if not authored:  # generated text is checked too: a bug in the generator must not publish
             for lang in ("zh", "en"):
-                found += check_text(text(lang), db.figures, lambda off: Location(db.source.path), db.unit)
+                found += check_text(_masked(text(lang), typed), db.figures, lambda off: Location(db.source.path), db.unit,
+                                    db.vocabulary, lang)
     for key, stated in budget.declared.items():
         where = pos.at(("declared", key))
         figure = db.figures.get(key)
