@@ -244,8 +244,9 @@ SCALE = {"亿元": Decimal(10) ** 8, "千万元": Decimal(10) ** 7, "百万元":
          None: Decimal(1), "": Decimal(1)}
 
 # A limit, not an amount: "价值50万元以上", "≥90%", "不超过5%", "RMB 1 million or more".
+# A bare < or > is a bound ("> 5%"); the end of an HTML tag ("<b>5%") is not.
 _BOUND_BEFORE = re.compile(
-    r"(?:[≥≤＞＜><]|不低于|不少于|不超过|不高于|不大于|不小于|至少|最多|最高|最低|高于|低于|超过"
+    r"(?:[≥≤＞＜]|(?<![\w\"'/=-])[<>]|不低于|不少于|不超过|不高于|不大于|不小于|至少|最多|最高|最低|高于|低于|超过"
     r"|单价(?:在|为|达)?"  # a unit price is a threshold of the procurement rules, not an amount
     r"|\b(?:at least|at most|no less than|no more than|not less than|not more than|up to|more than|less than"
     r"|over|under|above|below|exceeding))\s*$",

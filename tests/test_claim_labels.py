@@ -288,3 +288,13 @@ def test_a_share_of_nothing_is_named_by_no_label():
                "count": Figure(PERCENT, Decimal(5))}
     found = check_claims("其他收入0万元，占5%；其他收入占比6%", 0, figures, lambda off: off, "万元", Vocabulary())
     assert [(i.code, i.params["figure"]) for i in found] == [("E303", "6%")]
+
+
+def test_a_claim_right_after_an_html_tag_is_still_a_claim():
+    """`>` of a tag is not a bound: '<span>9,999.99万元</span>' must be checked like any figure."""
+    from generator.figures import find_claims
+
+    assert [c.written for c in find_claims("<span>9,999.99万元</span>")] == ["9,999.99万元"]
+    assert [c.written for c in find_claims("<b>12.5%</b>")] == ["12.5%"]
+    assert find_claims("比例 > 5%") == []
+    assert find_claims("≥90%") == []
