@@ -453,13 +453,16 @@ _METADATA = re.compile(r"\A(?:[A-Za-z][\w-]*:.*\n)+")  # Pelican's `Title: …` 
 
 
 def page_removals(shown: str, text: str, html: str | None = None) -> list[Issue]:
-    """W216 for what sanitising removes from one Markdown page (`text`, shown as `shown`);
+    """W216 for what sanitising removes from one Markdown page, W225 for its placeholder text (`text`, shown as `shown`);
     `html` is Pelican's rendering of it, or None to render the body here."""
     header = _METADATA.match(text)
     start = header.end() if header else 0
     body = text[start:]
-    return removal_issues(body, markdown_html(body) if html is None else html,
-                          lambda off: text_location(shown, text, None if off is None else start + off))
+    found = removal_issues(body, markdown_html(body) if html is None else html,
+                           lambda off: text_location(shown, text, None if off is None else start + off))
+    for placeholder in semantic.PLACEHOLDER.finditer(body):  # W225, as in budget files
+        found.append(issue("W225", text_location(shown, text, start + placeholder.start()), text=placeholder.group(0)))
+    return found
 
 
 def page_issues(content: Path, root: Path | None = None) -> list[Issue]:

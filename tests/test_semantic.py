@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import make_content, seed_text
+from conftest import ROOT, make_content, seed_text
 
 from generator.catalogue import load as load_catalogue
 from generator.diagnostics import MESSAGES, Issue
@@ -242,3 +242,15 @@ def test_placeholder_in_english_text(tmp_path):
     old = "    7. safety production supervision and other specific work."
     text, line = edit(old, "    7. safety production supervision and TBD.")
     assert at(issues_of(tmp_path, text, "W225")) == [(line, col_of(text, line, "TBD"))]
+
+
+def test_placeholder_text_in_a_markdown_page_is_reported_at_its_line(tmp_path):
+    """W225 covers content/pages/*.md too, not only budget files."""
+    from generator.pipeline import page_issues
+
+    pages = tmp_path / "content" / "pages"
+    pages.mkdir(parents=True)
+    (pages / "about.md").write_text("Title: 关于\nLang: zh\n\n本页介绍……\n\n联系电话：待填写\n", encoding="utf-8")
+    found = [(i.code, i.location.line) for i in page_issues(tmp_path / "content", root=tmp_path)]
+    assert ("W225", 4) in found and ("W225", 6) in found
+    assert not [i for i in page_issues(ROOT / "content", root=ROOT) if i.code == "W225"]
