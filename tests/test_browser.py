@@ -56,6 +56,15 @@ def missing(what: str) -> None:
     pytest.skip(message)
 
 
+def test_a_missing_tool_fails_under_ci(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="scripts/dev test"):
+        missing("Chromium")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        missing("Chromium")
+
+
 def build_html(content: Path, tmp: Path) -> Path:
     """Build `content` into tmp/output with the project's settings, HTML only (no PDF)."""
     out = tmp / "output"
