@@ -289,23 +289,29 @@ def test_axe_reports_a_broken_page(browser, tmp_path):
 
 
 def test_nu_html_checker_finds_no_error(example_site, tmp_path):
+    """Every built page, and the stylesheets the pages use (pdf.css is WeasyPrint's dialect)."""
     if shutil.which("java") is None:
         missing("Java (Debian package default-jre-headless)")
     if not VNU.exists():
         missing(f"the Nu HTML Checker ({VNU.relative_to(ROOT)})")
-    pages = [example_site / p for p in html_pages(example_site)]
-    assert {p.relative_to(example_site).as_posix() for p in pages} >= set(PAGE_KINDS)
-    # a page with known errors in the same run (one JVM start), so a checker that checks nothing fails
-    broken = tmp_path / "broken.html"
-    broken.write_text("<!doctype html><html lang=en><title>t</title><table><col><col><tr><td>x</table>"
-                      "<h2>a</h2><h4>b</h4>", encoding="utf-8")
-    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", str(broken),
-                             *map(str, pages)], capture_output=True, text=True, timeout=300)
+    pages = html_pages(example_site)
+    assert set(pages) >= set(PAGE_KINDS), pages
+    files = pages + ["theme/css/site.css", "theme/css/print.css"]
+    # a page and a stylesheet with known errors in the same run (one JVM start), so a checker
+    # that checks nothing fails
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "broken.html").write_text("<!doctype html><html lang=en><title>t</title><table><col><col><tr><td>x</table>"
+                                        "<h2>a</h2><h4>b</h4>", encoding="utf-8")
+    (broken / "broken.css").write_text("p { colr: red; }", encoding="utf-8")
+    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--also-check-css", "--format", "json",
+                             *map(str, broken.iterdir()), *(str(example_site / f) for f in files)],
+                            capture_output=True, text=True, timeout=300)
     report = json.loads(result.stderr or result.stdout)
     errors: dict[str, list[str]] = {}
     for m in report["messages"]:
         path = Path(urlsplit(m.get("url", "")).path)
-        errors.setdefault(path.name if path == broken else path.relative_to(example_site).as_posix(), []).append(
-            f"line {m.get('lastLine')}: {m['type']}: {m['message']}")
-    assert errors.pop("broken.html", None), f"the checker reported nothing on a broken page: {report}"
+        name = path.name if path.parent == broken else path.relative_to(example_site).as_posix()
+        errors.setdefault(name, []).append(f"line {m.get('lastLine')}: {m['type']}: {m['message']}")
+    assert errors.pop("broken.html", None) and errors.pop("broken.css", None), f"the checker missed known errors: {report}"
     assert not errors, "\n".join(f"{page}:\n  " + "\n  ".join(ms) for page, ms in errors.items())
