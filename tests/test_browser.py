@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import CONTENT, FIXTURES, ROOT
+from conftest import CONTENT, FIXTURES, ROOT, make_content, seed_text
 
 pytestmark = pytest.mark.browser
 
@@ -101,6 +101,21 @@ def serve(root: Path):
 @pytest.fixture(scope="module")
 def example_site(tmp_path_factory) -> Path:
     return build_html(CONTENT, tmp_path_factory.mktemp("browser-site"))
+
+
+@pytest.fixture(scope="module")
+def two_key_projects_site(tmp_path_factory) -> Path:
+    """The seed with a second key project (section 七 then has a heading per project)."""
+    tmp = tmp_path_factory.mktemp("two-key-projects")
+    seed = seed_text()
+    start = seed.index("    key:", seed.index("  - id: lianqin"))
+    key = seed[start:seed.index("    form:", start)]
+    at = seed.index("    form:", seed.index("  - id: yingji"))
+    content = make_content(tmp, {"2024/anting-city-operations.yaml": seed[:at] + key + seed[at:]})
+    site = build_html(content, tmp)
+    assert site.joinpath("zh/2024/anting-city-operations/index.html").read_text(encoding="utf-8").count(
+        'class="key-project"') == 2
+    return site
 
 
 @pytest.fixture(scope="module")
@@ -288,15 +303,17 @@ def test_axe_reports_a_broken_page(browser, tmp_path):
 # ---------------------------------------------------------------- Nu HTML Checker
 
 
-def test_nu_html_checker_finds_no_error(example_site, tmp_path):
-    """Every built page, and the stylesheets the pages use (pdf.css is WeasyPrint's dialect)."""
+def test_nu_html_checker_finds_no_error(example_site, two_key_projects_site, tmp_path):
+    """Every built page, a department page with two key projects, and the stylesheets the pages
+    use (pdf.css is in WeasyPrint's dialect)."""
     if shutil.which("java") is None:
         missing("Java (Debian package default-jre-headless)")
     if not VNU.exists():
         missing(f"the Nu HTML Checker ({VNU.relative_to(ROOT)})")
     pages = html_pages(example_site)
     assert set(pages) >= set(PAGE_KINDS), pages
-    files = pages + ["theme/css/site.css", "theme/css/print.css"]
+    files = [example_site / f for f in pages + ["theme/css/site.css", "theme/css/print.css"]]
+    files += [two_key_projects_site / f"{lang}/2024/anting-city-operations/index.html" for lang in ("zh", "en")]
     # a page and a stylesheet with known errors in the same run (one JVM start), so a checker
     # that checks nothing fails
     broken = tmp_path / "broken"
@@ -305,13 +322,13 @@ def test_nu_html_checker_finds_no_error(example_site, tmp_path):
                                         "<h2>a</h2><h4>b</h4>", encoding="utf-8")
     (broken / "broken.css").write_text("p { colr: red; }", encoding="utf-8")
     result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--also-check-css", "--format", "json",
-                             *map(str, broken.iterdir()), *(str(example_site / f) for f in files)],
-                            capture_output=True, text=True, timeout=300)
+                             *map(str, broken.iterdir()), *map(str, files)], capture_output=True, text=True, timeout=300)
     report = json.loads(result.stderr or result.stdout)
     errors: dict[str, list[str]] = {}
     for m in report["messages"]:
         path = Path(urlsplit(m.get("url", "")).path)
-        name = path.name if path.parent == broken else path.relative_to(example_site).as_posix()
+        name = next((f"{path.relative_to(base)}" + (" (two key projects)" if base == two_key_projects_site else "")
+                     for base in (example_site, two_key_projects_site) if path.is_relative_to(base)), path.name)
         errors.setdefault(name, []).append(f"line {m.get('lastLine')}: {m['type']}: {m['message']}")
     assert errors.pop("broken.html", None) and errors.pop("broken.css", None), f"the checker missed known errors: {report}"
     assert not errors, "\n".join(f"{page}:\n  " + "\n  ".join(ms) for page, ms in errors.items())
