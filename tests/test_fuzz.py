@@ -13,13 +13,16 @@ from __future__ import annotations
 import copy
 import os
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import pytest
 
 import yaml
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
-from conftest import seed_text
+from conftest import make_content, seed_text
 from generator.diagnostics import ERROR
 from generator.pipeline import load_content
 
@@ -188,9 +191,18 @@ TEXT_MUTATION = st.one_of(
 )
 
 
+@dataclass
+class Mutated:
+    text: str = field(repr=False)  # printed in full by note()
+    applied: list
+
+    def __repr__(self):
+        return f"Mutated(applied={self.applied!r})"
+
+
 @st.composite
-def mutated_budget(draw) -> tuple[str, list]:
-    """The seed budget with a few mutations; returns its text and the mutations applied."""
+def mutated_budget(draw) -> Mutated:
+    """The seed budget with a few mutations: its text and the mutations applied."""
     applied = []
     data_mutations = draw(st.lists(DATA_MUTATION, max_size=4))
     if data_mutations:
@@ -207,15 +219,14 @@ def mutated_budget(draw) -> tuple[str, list]:
     for f, *args in draw(st.lists(TEXT_MUTATION, max_size=3)):
         text = f(text, *args)
         applied.append((f.__name__, *args))
-    return text, applied
+    return Mutated(text, applied)
 
 
 @settings(settings.get_profile(PROFILE))
 @given(mutated_budget())
 def test_a_mutated_budget_file_never_raises_and_every_error_has_a_place(case):
-    text, applied = case
-    note(f"mutations: {applied!r}")
-    note(f"text (first 2,000 characters):\n{text[:2000]}")
+    text = case.text
+    note(f"the file (first 3,000 characters):\n{text[:3000]}")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         path = root / "content" / FILE
@@ -230,3 +241,33 @@ def test_a_mutated_budget_file_never_raises_and_every_error_has_a_place(case):
             assert isinstance(i.location.line, int) and i.location.line >= 1, i.format("en")
     if not any(i.severity == ERROR for i in content.issues):
         assert len(content.budgets) == 1  # no error: the file was built
+
+
+# ---- what the fuzz test found (each failed before its fix)
+
+def _errors(tmp_path, text):
+    content = load_content(make_content(tmp_path, {"2024/a.yaml": text}), root=tmp_path)
+    return [i for i in content.issues if i.severity == ERROR]
+
+
+@pytest.mark.parametrize("name", ["{{", "中心}}", "中心{{total}}"])
+def test_a_placeholder_in_a_name_is_an_error_at_the_name(tmp_path, name):
+    """Names are quoted in generated sentences: '{{' in one was a malformed placeholder there,
+    reported without a line; '{{total}}' rendered a figure inside the name."""
+    text = SEED.replace("    zh: 上海市嘉定区安亭镇城市运行管理中心\n", f"    zh: '{name}'\n", 1)
+    line = text.splitlines().index(f"    zh: '{name}'") + 1
+    errors = _errors(tmp_path, text)
+    assert [(i.code, i.location.line) for i in errors] == [("E106", line)], [i.format("en") for i in errors]
+    assert "department.name.zh" in errors[0].message("en")
+
+
+@pytest.mark.parametrize("name", ["联勤队伍组建100万元", "联勤队伍组建12.5%"])
+def test_a_number_in_a_name_is_not_a_claim_in_generated_sentences(tmp_path, name):
+    """A project name is not checked for claims, so the sentences that quote it must not be
+    either (they reported E303 without a line)."""
+    text = SEED.replace("    zh: 联勤队伍组建\n", f"    zh: {name}\n", 1)
+    assert name in text
+    assert _errors(tmp_path, text) == []
+    # the same amount typed in prose is still a claim
+    prose = SEED.replace("  zh: 上海市嘉定区安亭镇城市运行管理中心部门预算是", "  zh: 100万元。上海市嘉定区安亭镇城市运行管理中心部门预算是", 1)
+    assert [i.code for i in _errors(tmp_path / "prose", prose)] == ["E303"]
