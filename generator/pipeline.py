@@ -7,6 +7,7 @@ consume. It never raises on bad content: every problem is an `Issue`.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -107,10 +108,13 @@ def name_fields(obj: object):
 
 def _without(text: str, names: list[str]) -> str:
     """`text` with the authored names a generated sentence quotes blanked out (same offsets):
-    a number inside a name is not a claim, as in the name itself."""
-    for name in names:
-        text = text.replace(name, "_" * len(name))
-    return text
+    a number inside a name is not a claim, as in the name itself. Placeholders, and a name
+    that is part of a number ('0' in '100万元'), are left alone."""
+    if not names:
+        return text
+    name = re.compile(r"(?<![\d.,])(?:" + "|".join(map(re.escape, names)) + r")(?![\d.,%])")
+    parts = re.split(r"(\{\{.*?\}\})", text, flags=re.S)
+    return "".join(p if i % 2 else name.sub(lambda m: "_" * len(m.group()), p) for i, p in enumerate(parts))
 
 
 def _nearest(claim, figures: dict[str, Figure], unit: str) -> Label:
