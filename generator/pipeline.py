@@ -106,15 +106,34 @@ def name_fields(obj: object):
             yield from name_fields(item)
 
 
-def _without(text: str, names: list[str]) -> str:
-    """`text` with the authored names a generated sentence quotes blanked out (same offsets):
-    a number inside a name is not a claim, as in the name itself. Placeholders, and a name
-    that is part of a number ('0' in '100万元'), are left alone."""
-    if not names:
-        return text
-    name = re.compile(r"(?<![\d.,])(?:" + "|".join(map(re.escape, names)) + r")(?![\d.,%])")
-    parts = re.split(r"(\{\{.*?\}\})", text, flags=re.S)
-    return "".join(p if i % 2 else name.sub(lambda m: "_" * len(m.group()), p) for i, p in enumerate(parts))
+def _quoted(budget: Budget) -> list[str]:
+    """The authored prose and names that generated sentences may quote, longest first."""
+    prose = {v for _, t in prose_fields(budget) for v in (t.zh, t.en)}
+    prose |= {v.strip().rstrip("。.；;，,") for v in prose}  # as the narrative quotes a reason
+    names = {n for t in name_fields(budget) for n in (t.zh, t.en)}
+    return sorted((v for v in prose | names if v.strip()), key=len, reverse=True)
+
+
+PLACEHOLDER = re.compile(r"\{\{.*?\}\}", re.S)
+
+
+def _without(text: str, quoted: list[str]) -> str:
+    """A generated sentence with the authored parts it quotes blanked out (same offsets): prose
+    is checked at its own line, and a number inside a name is not a claim, as in the name
+    itself. A match that cuts a placeholder, or is part of a number ('0' in '100万元'), stays."""
+    for value in quoted:
+        if value not in text:
+            continue
+        spans = [m.span() for m in PLACEHOLDER.finditer(text)]
+
+        def blank(m):
+            a, b = m.span()
+            if any(s < b and a < e and not (a <= s and e <= b) for s, e in spans):
+                return m.group()
+            return "_" * (b - a)
+
+        text = re.sub(r"(?<![\d.,])" + re.escape(value) + r"(?![\d.,%])", blank, text)
+    return text
 
 
 def _nearest(claim, figures: dict[str, Figure], unit: str) -> Label:
@@ -258,11 +277,11 @@ def check_budget(db: DepartmentBudget) -> list[Issue]:
             path = here + (lang,)
             value = getattr(text, lang)
             found += check_text(value, db.figures, lambda off, p=path, v=value: pos.within(p, v, off), db.unit)
-    names = sorted({n for t in name_fields(budget) for n in (t.zh, t.en) if n.strip()}, key=len, reverse=True)
+    quoted = _quoted(budget)
     for key, (text, authored) in db.paragraphs.items():
         if not authored:  # generated text is checked too: a bug in the generator must not publish
             for lang in ("zh", "en"):
-                found += check_text(_without(text(lang), names), db.figures, lambda off: Location(db.source.path), db.unit)
+                found += check_text(_without(text(lang), quoted), db.figures, lambda off: Location(db.source.path), db.unit)
     for key, stated in budget.declared.items():
         where = pos.at(("declared", key))
         figure = db.figures.get(key)

@@ -271,3 +271,13 @@ def test_a_number_in_a_name_is_not_a_claim_in_generated_sentences(tmp_path, name
     # the same amount typed in prose is still a claim
     prose = SEED.replace("  zh: 上海市嘉定区安亭镇城市运行管理中心部门预算是", "  zh: 100万元。上海市嘉定区安亭镇城市运行管理中心部门预算是", 1)
     assert [i.code for i in _errors(tmp_path / "prose", prose)] == ["E303"]
+
+
+@pytest.mark.parametrize("reason", ["{{", "{{nope}}", "增加100万元"])
+def test_a_problem_in_a_reason_is_reported_once_at_its_line(tmp_path, reason):
+    """A reason is quoted in a generated sentence of section 四: its problem was reported a
+    second time there, without a line."""
+    text = SEED.replace("    zh: 增加事业编人员经费、联勤保安服务费预排三个季度\n", f"    zh: '{reason}'\n", 1)
+    line = text.splitlines().index(f"    zh: '{reason}'") + 1
+    errors = _errors(tmp_path, text)
+    assert [i.location.line for i in errors] == [line], [i.format("en") for i in errors]
