@@ -5,19 +5,59 @@ Chinese is the wording of the official documents; English is the project's trans
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+
+# A label without the language asked for falls back along this chain (English is the project's
+# translation, Chinese the official wording); a language the label lacks is looked up in the
+# message catalogue by its English text (View.t), so a new language is a catalogue, not code.
+FALLBACK = ("en", "zh")
 
 
-@dataclass(frozen=True)
-class Label:
-    zh: str
-    en: str
+class Label(Mapping):
+    """Text per language: Label(zh, en) or Label({"zh": …, "en": …, "xx": …}); immutable."""
+
+    __slots__ = ("_texts",)
+
+    def __init__(self, zh: str | Mapping[str, str], en: str | None = None, /, **more: str):
+        texts = dict(zh) if isinstance(zh, Mapping) else {"zh": zh, "en": en}
+        texts.update(more)
+        object.__setattr__(self, "_texts", texts)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("a Label is immutable")
+
+    def __getitem__(self, lang: str) -> str:
+        return self._texts[lang]
+
+    def __iter__(self):
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._texts.items())))
+
+    def __repr__(self) -> str:
+        return f"Label({self._texts!r})"
+
+    @property
+    def zh(self) -> str:
+        return self._texts["zh"]
+
+    @property
+    def en(self) -> str:
+        return self._texts["en"]
 
     def __call__(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        """The text in `lang`, else in the first FALLBACK language the label has."""
+        for key in (lang, *FALLBACK):
+            if key in self._texts:
+                return self._texts[key]
+        raise KeyError(lang)
 
     def format(self, **kw) -> Label:
-        return Label(self.zh.format(**kw), self.en.format(**kw))
+        return Label({lang: text.format(**kw) for lang, text in self._texts.items()})
 
 
 L = Label
