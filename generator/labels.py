@@ -249,18 +249,26 @@ INDICATOR_LEVEL1 = {
     "服务对象满意度指标": L("满意度指标", "Satisfaction"),
 }
 INDICATOR_NAMES = {
-    "数量指标": "Quantity", "质量指标": "Quality", "时效指标": "Timeliness", "成本指标": "Cost",
-    "经济效益指标": "Economic benefit", "社会效益指标": "Social benefit", "生态效益指标": "Ecological benefit",
-    "可持续影响指标": "Sustainable impact", "服务对象满意度指标": "Satisfaction of those served",
+    "数量指标": L("数量指标", "Quantity"), "质量指标": L("质量指标", "Quality"),
+    "时效指标": L("时效指标", "Timeliness"), "成本指标": L("成本指标", "Cost"),
+    "经济效益指标": L("经济效益指标", "Economic benefit"), "社会效益指标": L("社会效益指标", "Social benefit"),
+    "生态效益指标": L("生态效益指标", "Ecological benefit"), "可持续影响指标": L("可持续影响指标", "Sustainable impact"),
+    "服务对象满意度指标": L("服务对象满意度指标", "Satisfaction of those served"),
 }
-CHOICE_EN = {
-    "一次性项目": "One-off project", "经常性项目": "Recurring project",
-    "事业/专业类": "Public service / professional", "基本建设工程类": "Capital construction",
-    "信息化建设工程类": "IT construction", "政策补贴类": "Policy subsidy", "政府购买类": "Government purchase of services",
-    "其他": "Other", "中央财政": "Central government", "省级财政": "Provincial government",
-    "市级财政": "Municipal government", "县(区)财政": "County (district) government",
-    "镇(街道)财政": "Town (subdistrict) government", "自筹资金": "Self-raised funds",
+CHOICES = {  # the form's fixed choices are typed in Chinese
+    "一次性项目": L("一次性项目", "One-off project"), "经常性项目": L("经常性项目", "Recurring project"),
+    "事业/专业类": L("事业/专业类", "Public service / professional"), "基本建设工程类": L("基本建设工程类", "Capital construction"),
+    "信息化建设工程类": L("信息化建设工程类", "IT construction"), "政策补贴类": L("政策补贴类", "Policy subsidy"),
+    "政府购买类": L("政府购买类", "Government purchase of services"), "其他": L("其他", "Other"),
+    "中央财政": L("中央财政", "Central government"), "省级财政": L("省级财政", "Provincial government"),
+    "市级财政": L("市级财政", "Municipal government"), "县(区)财政": L("县(区)财政", "County (district) government"),
+    "镇(街道)财政": L("镇(街道)财政", "Town (subdistrict) government"), "自筹资金": L("自筹资金", "Self-raised funds"),
 }
+DATE = L("{year}年{month}月{day}日", "{iso}")
+PERIOD = L("{start}至{end}", "{start} to {end}")
+UNIT_SUFFIX = L("{unit}", "({unit})")  # the unit after an amount outside the tables
+YUAN_AMOUNT = L("{amount} 元", "{amount} yuan")
+PDF_DOWNLOAD = L("{year}年部门预算-{department}.pdf", "{year} department budget - {department}.pdf")
 
 # 名词解释 (一)–(四): the standard glossary of the Shanghai district budget disclosure.
 GLOSSARY = [
