@@ -45,7 +45,8 @@ def other_languages(langs: dict[str, dict]) -> dict[str, str]:
 
 
 def catalogue_folders(settings: dict, theme: str | Path) -> list[Path]:
-    """Where catalogues are looked for, first match wins: BUDGET_TRANSLATIONS, then the theme's."""
+    """Where catalogues (and phrasebooks, <lang>/narrative.yaml) are looked for, first match wins:
+    the folders of the setting BUDGET_TRANSLATIONS, then the theme's."""
     return [Path(p) for p in settings.get("BUDGET_TRANSLATIONS") or []] + [Path(theme) / "translations"]
 
 
@@ -72,8 +73,8 @@ class Catalogues:
 
     def __init__(self, settings: dict, theme: str | Path):
         self.languages = languages(settings)
-        folders = catalogue_folders(settings, theme)
-        self.books = {lang: translations(lang, folders) for lang in self.languages}
+        self.folders = catalogue_folders(settings, theme)
+        self.books = {lang: translations(lang, self.folders) for lang in self.languages}
 
     def gettext(self, lang: str, message: str) -> str:
         return self.books[lang].gettext(message) if lang in self.books else message

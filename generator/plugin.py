@@ -27,6 +27,8 @@ from . import faults, pdf
 from .cli import print_issues
 from .diagnostics import Issue, Location, issue, sort_key
 from .i18n import Catalogues, other_languages
+from .labels import Label
+from .phrasebook import phrasebooks
 from .pipeline import Content, DepartmentBudget, display_path, load_content, page_removals
 from .readback import verify
 from .render import View, department_url, pdf_download_name, pdf_name
@@ -76,7 +78,8 @@ class BudgetGenerator(Generator):
 
     def generate_context(self):
         root = Path(self.settings.get("PATH_ROOT", Path(self.path).parent))
-        self.content: Content = load_content(Path(self.path), root=root)
+        books = phrasebooks(tuple(self.langs), tuple(self.catalogues.folders))
+        self.content: Content = load_content(Path(self.path), root=root, phrasebooks=books)
         for page in self.all_pages():
             self.content.issues += page.sanitised
         self.content.issues.sort(key=sort_key)
@@ -181,7 +184,7 @@ class BudgetGenerator(Generator):
                            (self.catalogues.languages[self.other[lang]]["html"], other_url)],
             "other_lang": self.other[lang],
             "other_url": other_url,
-            "site_title": self.settings["SITE_TITLE"][lang],
+            "site_title": Label(self.settings["SITE_TITLE"])(lang),  # a language it lacks: the English
         }
 
     def department_context(self, db: DepartmentBudget, lang: str) -> dict:
