@@ -38,6 +38,9 @@ class Label(Mapping):
     def __hash__(self) -> int:
         return hash(tuple(sorted(self._texts.items())))
 
+    def __reduce__(self):  # copy and pickle rebuild it through the constructor
+        return (Label, (dict(self._texts),))
+
     def __repr__(self) -> str:
         return f"Label({self._texts!r})"
 

@@ -4,7 +4,9 @@ English phrasebook alone, builds a whole site."""
 
 from __future__ import annotations
 
+import copy
 import json
+import pickle
 import re
 import subprocess
 import sys
@@ -134,6 +136,7 @@ def test_label_is_a_mapping_with_a_fallback():
     with pytest.raises(AttributeError):
         label.zh = "x"
     assert len({label, Label("合计", "Total")}) == 1
+    assert copy.deepcopy(label) == pickle.loads(pickle.dumps(label)) == label
 
 
 def test_phrasebooks_have_the_same_phrases():
