@@ -13,7 +13,7 @@ OUTPUT_PATH = "output"
 THEME = "themes/budget"
 PLUGINS = ["generator"]  # generator/plugin.py: the budgets (content/budgets/**/*.yaml)
 
-DEFAULT_LANG = "zh"  # Pelican languages are zh / en; <html lang> uses zh-CN (see render.HTML_LANG)
+DEFAULT_LANG = "zh"  # Pelican languages are zh / en; <html lang> uses zh-CN (BUDGET_LANGUAGES below)
 TIMEZONE = "Asia/Shanghai"
 
 # Ordinary Markdown pages in both languages: content/pages/NAME.md (Lang: zh) and NAME.en.md (Lang: en)

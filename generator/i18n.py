@@ -26,7 +26,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from jinja2 import pass_context
 
-DEFAULT_LANGUAGES = {
+DEFAULT_LANGUAGES = {  # as in pelicanconf.py; only <html lang="zh-CN"> makes fontconfig pick the SC fonts
     "zh": {"html": "zh-CN", "name": "中文", "read_in": "阅读本页的中文版"},
     "en": {"html": "en", "name": "English", "read_in": "Read this page in English"},
 }

@@ -23,9 +23,6 @@ from .money import table_cell, yuan_text
 from .pipeline import DepartmentBudget
 from .sanitise import clean, markdown_html
 
-# The default languages (the site's come from BUDGET_LANGUAGES, generator/i18n.py).
-LANGS = tuple(DEFAULT_LANGUAGES)
-HTML_LANG = {lang: d["html"] for lang, d in DEFAULT_LANGUAGES.items()}  # only zh-CN makes fontconfig pick the SC fonts
 
 # A bullet list whose items already carry their own numbers — （一）, (1), 1. or 1、 — as the
 # official text writes them: shown without bullets (class "marked"), never with two markers.
@@ -91,12 +88,14 @@ class View:
         if isinstance(label, Label):
             if self.lang in label:
                 return label[self.lang]
-        elif getattr(label, self.lang, None) is not None:  # authored Text: the languages of the format
-            return getattr(label, self.lang)
-        english = label["en"] if isinstance(label, Label) else label.en
-        if self.catalogues is not None and self.lang in self.catalogues.books:
-            return self.catalogues.gettext(self.lang, english)  # untranslated: the English
-        return label(self.lang) if isinstance(label, Label) else english
+            english = label("en")
+        else:  # authored Text: the languages of the budget format
+            text = getattr(label, self.lang, None)
+            if text is not None:
+                return text
+            english = label.en
+        # a language the text lacks: its catalogue by the English msgid (untranslated: the English)
+        return self.catalogues.gettext(self.lang, english) if self.catalogues is not None else english
 
     def fmt(self, label: Label, **kw) -> str:
         """A label with {slots}: translated first, then filled, so a catalogue translates the template."""
