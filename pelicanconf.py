@@ -13,7 +13,7 @@ OUTPUT_PATH = "output"
 THEME = "themes/budget"
 PLUGINS = ["generator"]  # generator/plugin.py: the budgets (content/budgets/**/*.yaml)
 
-DEFAULT_LANG = "zh"  # Pelican languages are zh / en; <html lang> uses zh-CN (see render.HTML_LANG)
+DEFAULT_LANG = "zh"  # Pelican languages are zh / en; <html lang> uses zh-CN (BUDGET_LANGUAGES below)
 TIMEZONE = "Asia/Shanghai"
 
 # Ordinary Markdown pages in both languages: content/pages/NAME.md (Lang: zh) and NAME.en.md (Lang: en)
@@ -33,7 +33,15 @@ DISPLAY_PAGES_ON_MENU = False
 DISPLAY_CATEGORIES_ON_MENU = False
 
 # A template mistake stops the build.
-JINJA_ENVIRONMENT = {"undefined": StrictUndefined, "autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
+JINJA_ENVIRONMENT = {"undefined": StrictUndefined, "autoescape": True, "trim_blocks": True, "lstrip_blocks": True,
+                     "extensions": ["jinja2.ext.i18n"]}  # theme strings: {{ _('…') }}, catalogues in themes/budget/translations
+
+# The site's languages, in order (the first is the default); a language is data: an entry here and
+# its catalogue themes/budget/translations/<lang>/LC_MESSAGES/messages.po (generator/i18n.py).
+BUDGET_LANGUAGES = {
+    "zh": {"html": "zh-CN", "name": "中文", "read_in": "阅读本页的中文版"},
+    "en": {"html": "en", "name": "English", "read_in": "Read this page in English"},
+}
 
 BUDGET_PDF = True  # `invoke build --no-pdf` sets this to false for quick previews
 BUDGET_STRICT = False  # `invoke build --strict`: warnings stop the build too

@@ -7,6 +7,7 @@
     invoke serve            serve output/ at http://localhost:8000
     invoke livereload       rebuild on every change and reload the browser
     invoke test             the whole test suite
+    invoke i18n             regenerate the message catalogue (.pot) and update the .po files
 """
 
 import json
@@ -118,6 +119,16 @@ def livereload(c, port=8000, pdf=False, lang="zh", content=None, output=None, ca
 def test(c, args=""):
     """Run the whole test suite."""
     c.run(f"{PY} -m pytest {args}", pty=False)
+
+
+@task
+def i18n(c):
+    """Regenerate the theme's message catalogue template, then update every language's .po from it."""
+    pot = ROOT / "themes/budget/translations/messages.pot"
+    c.run(f"{shlex.quote(PY)} -m babel.messages.frontend extract -F babel.cfg -k L:2 -k Label:2 --no-location "
+          f"--omit-header --sort-output -o {shlex.quote(str(pot))} .")
+    c.run(f"{shlex.quote(PY)} -m babel.messages.frontend update -i {shlex.quote(str(pot))} "
+          f"-d {shlex.quote(str(pot.parent))} --no-fuzzy-matching --ignore-obsolete")
 
 
 @task

@@ -8,6 +8,11 @@ import sys
 from pathlib import Path
 
 from .diagnostics import ERROR, Issue
+from .labels import Label
+
+SUMMARY = Label("共 {errors} 个错误，{warnings} 个警告。", "{errors} error(s), {warnings} warning(s).")
+ALL_CLEAR = Label("检查通过：没有发现问题。", "All clear: no problems found.")
+NO_BUDGETS = Label("{where}: 找不到预算文件夹", "{where}: there is no budgets folder")
 
 
 def print_issues(issues: list[Issue], lang: str, out=None) -> None:
@@ -16,10 +21,7 @@ def print_issues(issues: list[Issue], lang: str, out=None) -> None:
         print(i.format(lang), file=out)
     errors = sum(1 for i in issues if i.severity == ERROR)
     warnings = len(issues) - errors
-    if lang == "zh":
-        print(f"共 {errors} 个错误，{warnings} 个警告。" if issues else "检查通过：没有发现问题。", file=out)
-    else:
-        print(f"{errors} error(s), {warnings} warning(s)." if issues else "All clear: no problems found.", file=out)
+    print(SUMMARY(lang).format(errors=errors, warnings=warnings) if issues else ALL_CLEAR(lang), file=out)
 
 
 def check(content: Path, lang: str, strict: bool, as_json: bool) -> int:
@@ -27,7 +29,7 @@ def check(content: Path, lang: str, strict: bool, as_json: bool) -> int:
 
     if not (content / "budgets").is_dir():
         where = content / "budgets"
-        print(f"{where}: 找不到预算文件夹" if lang == "zh" else f"{where}: there is no budgets folder", file=sys.stderr)
+        print(NO_BUDGETS(lang).format(where=where), file=sys.stderr)
         return 1
     result = load_content(content, root=Path.cwd())
     result.issues += page_issues(content, root=Path.cwd())

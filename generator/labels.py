@@ -5,19 +5,62 @@ Chinese is the wording of the official documents; English is the project's trans
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+
+# A label without the language asked for falls back along this chain (English is the project's
+# translation, Chinese the official wording); a language the label lacks is looked up in the
+# message catalogue by its English text (View.t), so a new language is a catalogue, not code.
+FALLBACK = ("en", "zh")
 
 
-@dataclass(frozen=True)
-class Label:
-    zh: str
-    en: str
+class Label(Mapping):
+    """Text per language: Label(zh, en) or Label({"zh": …, "en": …, "xx": …}); immutable."""
+
+    __slots__ = ("_texts",)
+
+    def __init__(self, zh: str | Mapping[str, str], en: str | None = None, /, **more: str):
+        texts = dict(zh) if isinstance(zh, Mapping) else {"zh": zh, "en": en}
+        texts.update(more)
+        object.__setattr__(self, "_texts", texts)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("a Label is immutable")
+
+    def __getitem__(self, lang: str) -> str:
+        return self._texts[lang]
+
+    def __iter__(self):
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._texts.items())))
+
+    def __reduce__(self):  # copy and pickle rebuild it through the constructor
+        return (Label, (dict(self._texts),))
+
+    def __repr__(self) -> str:
+        return f"Label({self._texts!r})"
+
+    @property
+    def zh(self) -> str:
+        return self._texts["zh"]
+
+    @property
+    def en(self) -> str:
+        return self._texts["en"]
 
     def __call__(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        """The text in `lang`, else in the first FALLBACK language the label has."""
+        for key in (lang, *FALLBACK):
+            if key in self._texts:
+                return self._texts[key]
+        raise KeyError(lang)
 
     def format(self, **kw) -> Label:
-        return Label(self.zh.format(**kw), self.en.format(**kw))
+        return Label({lang: text.format(**kw) for lang, text in self._texts.items()})
 
 
 L = Label
@@ -209,18 +252,26 @@ INDICATOR_LEVEL1 = {
     "服务对象满意度指标": L("满意度指标", "Satisfaction"),
 }
 INDICATOR_NAMES = {
-    "数量指标": "Quantity", "质量指标": "Quality", "时效指标": "Timeliness", "成本指标": "Cost",
-    "经济效益指标": "Economic benefit", "社会效益指标": "Social benefit", "生态效益指标": "Ecological benefit",
-    "可持续影响指标": "Sustainable impact", "服务对象满意度指标": "Satisfaction of those served",
+    "数量指标": L("数量指标", "Quantity"), "质量指标": L("质量指标", "Quality"),
+    "时效指标": L("时效指标", "Timeliness"), "成本指标": L("成本指标", "Cost"),
+    "经济效益指标": L("经济效益指标", "Economic benefit"), "社会效益指标": L("社会效益指标", "Social benefit"),
+    "生态效益指标": L("生态效益指标", "Ecological benefit"), "可持续影响指标": L("可持续影响指标", "Sustainable impact"),
+    "服务对象满意度指标": L("服务对象满意度指标", "Satisfaction of those served"),
 }
-CHOICE_EN = {
-    "一次性项目": "One-off project", "经常性项目": "Recurring project",
-    "事业/专业类": "Public service / professional", "基本建设工程类": "Capital construction",
-    "信息化建设工程类": "IT construction", "政策补贴类": "Policy subsidy", "政府购买类": "Government purchase of services",
-    "其他": "Other", "中央财政": "Central government", "省级财政": "Provincial government",
-    "市级财政": "Municipal government", "县(区)财政": "County (district) government",
-    "镇(街道)财政": "Town (subdistrict) government", "自筹资金": "Self-raised funds",
+CHOICES = {  # the form's fixed choices are typed in Chinese
+    "一次性项目": L("一次性项目", "One-off project"), "经常性项目": L("经常性项目", "Recurring project"),
+    "事业/专业类": L("事业/专业类", "Public service / professional"), "基本建设工程类": L("基本建设工程类", "Capital construction"),
+    "信息化建设工程类": L("信息化建设工程类", "IT construction"), "政策补贴类": L("政策补贴类", "Policy subsidy"),
+    "政府购买类": L("政府购买类", "Government purchase of services"), "其他": L("其他", "Other"),
+    "中央财政": L("中央财政", "Central government"), "省级财政": L("省级财政", "Provincial government"),
+    "市级财政": L("市级财政", "Municipal government"), "县(区)财政": L("县(区)财政", "County (district) government"),
+    "镇(街道)财政": L("镇(街道)财政", "Town (subdistrict) government"), "自筹资金": L("自筹资金", "Self-raised funds"),
 }
+DATE = L("{year}年{month}月{day}日", "{iso}")
+PERIOD = L("{start}至{end}", "{start} to {end}")
+UNIT_SUFFIX = L("{unit}", "({unit})")  # the unit after an amount outside the tables
+YUAN_AMOUNT = L("{amount} 元", "{amount} yuan")
+PDF_DOWNLOAD = L("{year}年部门预算-{department}.pdf", "{year} department budget - {department}.pdf")
 
 # 名词解释 (一)–(四): the standard glossary of the Shanghai district budget disclosure.
 GLOSSARY = [

@@ -315,11 +315,11 @@ def outcome_issues(db: DepartmentBudget, outcomes: list[Outcome]) -> list[Issue]
     return found
 
 
-def compute(src: SourceFile, budget: Budget, cat, last_year_total: Decimal) -> DepartmentBudget:
+def compute(src: SourceFile, budget: Budget, cat, last_year_total: Decimal, phrasebooks=None) -> DepartmentBudget:
     ledger = Ledger(budget, cat)
     tables = build_tables(ledger)
     figures = build_figures(ledger, tables, last_year_total)
-    writer = NarrativeWriter(budget, ledger, figures, cat)
+    writer = NarrativeWriter(budget, ledger, figures, cat, phrasebooks)
     checked = _checked_figures(figures, budget)
     shown = {k: shown_in_yuan(k, v, budget.display_unit) for k, v in checked.items()}
     return DepartmentBudget(
@@ -439,7 +439,8 @@ def _year_number(text: object) -> int | None:
     return int(value)
 
 
-def load_content(content: Path, root: Path | None = None) -> Content:
+def load_content(content: Path, root: Path | None = None, phrasebooks=None) -> Content:
+    """`phrasebooks`: the narrative's languages ({lang: Phrasebook}, default zh and en)."""
     cat = catalogue_module.load()
     issues: list[Issue] = []
     parsed: list[tuple[SourceFile, Budget]] = []
@@ -465,7 +466,7 @@ def load_content(content: Path, root: Path | None = None) -> Content:
         if not duplicate and not any(i.severity == ERROR for i in found):
             parsed.append((src, budget))
 
-    budgets = [compute(src, budget, cat, budget.last_year.total) for src, budget in parsed]
+    budgets = [compute(src, budget, cat, budget.last_year.total, phrasebooks) for src, budget in parsed]
     by_key = {(db.slug, db.year): db for db in budgets}
     for db in budgets:
         issues += check_budget(db)

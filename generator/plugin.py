@@ -26,9 +26,12 @@ from pelican.utils import get_relative_path, path_to_url
 from . import faults, pdf
 from .cli import print_issues
 from .diagnostics import Issue, Location, issue, sort_key
+from .i18n import Catalogues, other_languages
+from .labels import Label
+from .phrasebook import phrasebooks
 from .pipeline import Content, DepartmentBudget, display_path, load_content, page_removals
 from .readback import verify
-from .render import HTML_LANG, LANGS, View, department_url, pdf_download_name, pdf_name
+from .render import View, department_url, pdf_download_name, pdf_name
 from .sanitise import clean
 
 log = logging.getLogger(__name__)
@@ -69,9 +72,14 @@ def template_issue(exc: Exception, name: str, page: str) -> Issue:
 
 
 class BudgetGenerator(Generator):
+    @property
+    def langs(self) -> list[str]:
+        return list(self.catalogues.languages)
+
     def generate_context(self):
         root = Path(self.settings.get("PATH_ROOT", Path(self.path).parent))
-        self.content: Content = load_content(Path(self.path), root=root)
+        books = phrasebooks(tuple(self.langs), tuple(self.catalogues.folders))
+        self.content: Content = load_content(Path(self.path), root=root, phrasebooks=books)
         for page in self.all_pages():
             self.content.issues += page.sanitised
         self.content.issues.sort(key=sort_key)
@@ -85,7 +93,7 @@ class BudgetGenerator(Generator):
         problems: list[Issue] = []
         want_pdf = self.settings.get("BUDGET_PDF", True)
         for db in self.content.budgets:
-            for lang in LANGS:
+            for lang in self.langs:
                 html = self.render_department(db, lang)
                 problems += verify(db, html, lang, f"{department_url(lang, db.year, db.slug)}index.html")
                 if want_pdf:
@@ -155,38 +163,39 @@ class BudgetGenerator(Generator):
         for db in self.content.budgets:
             by_year[db.year].append(db)
         years = sorted(by_year, reverse=True)
-        pages = [("index.html", "landing", dict(**self.common("zh", "", ""), years=years, by_year=by_year, langs=LANGS))]
-        for lang in LANGS:
-            other = "en" if lang == "zh" else "zh"
+        pages = [("index.html", "landing", dict(**self.common(self.langs[0], "", ""), years=years, by_year=by_year, langs=tuple(self.langs)))]
+        for lang in self.langs:
+            other = self.other[lang]
             pages.append((f"{lang}/index.html", "lang_index", dict(
                 **self.common(lang, f"{lang}/", f"{other}/"), years=years, by_year=by_year,
-                views={(db.slug, db.year): View(db, lang) for db in self.content.budgets})))
+                views={(db.slug, db.year): View(db, lang, self.catalogues) for db in self.content.budgets})))
             for year in years:
                 pages.append((f"{lang}/{year}/index.html", "year_index", dict(
                     **self.common(lang, f"{lang}/{year}/", f"{other}/{year}/"), year=year,
-                    views=[View(db, lang) for db in by_year[year]])))
+                    views=[View(db, lang, self.catalogues) for db in by_year[year]])))
         return pages
 
     def common(self, lang: str, url: str, other_url: str) -> dict:
         return {
             "lang": lang,
-            "html_lang": HTML_LANG[lang],
+            "html_lang": self.catalogues.languages[lang]["html"],
             "page_url": url,
-            "alternates": [(HTML_LANG[lang], url), (HTML_LANG["en" if lang == "zh" else "zh"], other_url)],
-            "other_lang": "en" if lang == "zh" else "zh",
+            "alternates": [(self.catalogues.languages[lang]["html"], url),
+                           (self.catalogues.languages[self.other[lang]]["html"], other_url)],
+            "other_lang": self.other[lang],
             "other_url": other_url,
-            "site_title": self.settings["SITE_TITLE"][lang],
+            "site_title": Label(self.settings["SITE_TITLE"])(lang),  # a language it lacks: the English
         }
 
     def department_context(self, db: DepartmentBudget, lang: str) -> dict:
-        other = "en" if lang == "zh" else "zh"
+        other = self.other[lang]
         url = department_url(lang, db.year, db.slug)
         context = self.context.copy()
         context.update(self.common(lang, url, department_url(other, db.year, db.slug)))
         context.update({
-            "v": View(db, lang),
+            "v": View(db, lang, self.catalogues),
             "pdf_url": pdf_name(db, lang) if self.settings.get("BUDGET_PDF", True) else None,
-            "pdf_download": pdf_download_name(db, lang),
+            "pdf_download": pdf_download_name(db, lang, self.catalogues),
         })
         return context
 
@@ -207,7 +216,7 @@ class BudgetGenerator(Generator):
             writer.write_file(path, self.get_template(name), self.context, relative, **variables)
 
         for db in self.content.budgets:
-            for lang in LANGS:
+            for lang in self.langs:
                 folder = department_url(lang, db.year, db.slug)
                 writer.write_file(f"{folder}index.html", self.get_template("department"),
                                   self.department_context(db, lang), relative)
@@ -222,7 +231,7 @@ class BudgetGenerator(Generator):
             "department": db.budget.department.model_dump(),
             "unit": "元",
             "display_unit": db.unit,
-            "tables": {number: {"title": {"zh": t.title.zh, "en": t.title.en},
+            "tables": {number: {"title": dict(t.title),
                                 "cells": {k: str(v) for k, v in t.cells().items()}}
                        for number, t in db.tables.items()},
         }
@@ -233,7 +242,7 @@ class BudgetGenerator(Generator):
             "outcomes": [o.as_dict() for o in db.outcomes],
         }
         (folder / "reconciliation.json").write_text(json.dumps(reconciliation, ensure_ascii=False, indent=1), encoding="utf-8")
-        view = View(db, lang)
+        view = View(db, lang, self.catalogues)
         for number, table in db.tables.items():
             buf = io.StringIO()
             w = csv.writer(buf)
@@ -249,6 +258,13 @@ class BudgetGenerator(Generator):
 
 def get_generators(pelican):
     return BudgetGenerator
+
+
+def install_i18n(generator) -> None:
+    """Every generator's Jinja environment (ours, Pelican's pages) gets `_()` from the catalogues."""
+    generator.catalogues = Catalogues(generator.settings, generator.theme)
+    generator.other = other_languages(generator.catalogues.languages)
+    generator.catalogues.install(generator.env)
 
 
 def sanitise_page(instance) -> None:
@@ -329,6 +345,7 @@ def register():
     from pelican import signals
 
     signals.get_generators.connect(get_generators)
+    signals.generator_init.connect(install_i18n)
     signals.content_object_init.connect(sanitise_page)
     signals.initialized.connect(guard_writes)
 

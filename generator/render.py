@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 
 from . import labels as lb
 from .figures import split
+from .i18n import DEFAULT_LANGUAGES, Catalogues, other_languages
 from .labels import Label
 from .ledger import project_amount
 from .model import Project, Text
@@ -22,8 +23,6 @@ from .money import table_cell, yuan_text
 from .pipeline import DepartmentBudget
 from .sanitise import clean, markdown_html
 
-LANGS = ("zh", "en")
-HTML_LANG = {"zh": "zh-CN", "en": "en"}  # only zh-CN makes fontconfig pick the SC fonts
 
 # A bullet list whose items already carry their own numbers — （一）, (1), 1. or 1、 — as the
 # official text writes them: shown without bullets (class "marked"), never with two markers.
@@ -62,21 +61,21 @@ def pdf_name(db: DepartmentBudget, lang: str) -> str:
     return f"{db.slug}-{db.year}-budget-{lang}.pdf"
 
 
-def pdf_download_name(db: DepartmentBudget, lang: str) -> str:
+def pdf_download_name(db: DepartmentBudget, lang: str, catalogues: Catalogues | None = None) -> str:
     """The name a citizen's browser saves the PDF under."""
-    name = db.budget.department.name
-    if lang == "zh":
-        return f"{db.year}年部门预算-{name.zh}.pdf"
-    return f"{db.year} department budget - {name.en}.pdf"
+    view = View(db, lang, catalogues)
+    return view.fmt(lb.PDF_DOWNLOAD, year=db.year, department=view.department)
 
 
 class View:
-    def __init__(self, db: DepartmentBudget, lang: str):
+    def __init__(self, db: DepartmentBudget, lang: str, catalogues: Catalogues | None = None):
         self.db = db
         self.b = db.budget
         self.lang = lang
-        self.other_lang = "en" if lang == "zh" else "zh"
-        self.html_lang = HTML_LANG[lang]
+        self.catalogues = catalogues
+        langs = catalogues.languages if catalogues else DEFAULT_LANGUAGES
+        self.other_lang = other_languages(langs)[lang]
+        self.html_lang = langs[lang]["html"]
         self.year = db.year
         self.labels = lb
 
@@ -86,13 +85,25 @@ class View:
             return ""
         if isinstance(label, str):
             return label
-        return label.zh if self.lang == "zh" else label.en
+        if isinstance(label, Label):
+            if self.lang in label:
+                return label[self.lang]
+            english = label("en")
+        else:  # authored Text: the languages of the budget format
+            text = getattr(label, self.lang, None)
+            if text is not None:
+                return text
+            english = label.en
+        # a language the text lacks: its catalogue by the English msgid (untranslated: the English)
+        return self.catalogues.gettext(self.lang, english) if self.catalogues is not None else english
 
     def fmt(self, label: Label, **kw) -> str:
-        return self.t(label.format(**kw))
+        """A label with {slots}: translated first, then filled, so a catalogue translates the template."""
+        return self.t(label).format(**kw)
 
     def choice(self, value: str) -> str:
-        return value if self.lang == "zh" else lb.CHOICE_EN.get(value, value)
+        """A fixed choice of the performance form, typed in Chinese, in the page's language."""
+        return self.t(lb.CHOICES[value]) if value in lb.CHOICES else value
 
     @property
     def department(self) -> str:
@@ -109,7 +120,7 @@ class View:
     @property
     def unit_suffix(self) -> str:
         """The unit after an amount outside the tables: 万元 / (RMB 10,000)."""
-        return self.unit_label if self.lang == "zh" else f"({self.unit_label})"
+        return self.fmt(lb.UNIT_SUFFIX, unit=self.unit_label)
 
     @property
     def total(self) -> str:
@@ -182,16 +193,16 @@ class View:
         return list(groups.values())
 
     def indicator_name(self, kind: str) -> str:
-        return kind if self.lang == "zh" else lb.INDICATOR_NAMES[kind]
+        return self.t(lb.INDICATOR_NAMES[kind])
 
     def date(self, d) -> str:
-        return f"{d.year}年{d.month}月{d.day}日" if self.lang == "zh" else d.isoformat()
+        return self.fmt(lb.DATE, year=d.year, month=d.month, day=d.day, iso=d.isoformat())
 
     def period(self, project: Project) -> str:
         f = project.form
         if f is None:
             return ""
-        return f"{self.date(f.start)}至{self.date(f.end)}" if self.lang == "zh" else f"{self.date(f.start)} to {self.date(f.end)}"
+        return self.fmt(lb.PERIOD, start=self.date(f.start), end=self.date(f.end))
 
     @property
     def special_terms_statement(self) -> str:
@@ -211,7 +222,7 @@ class View:
     def shown(self, value: Decimal, keys: tuple[str, ...]) -> str:
         """A side of a comparison as readers see it: forms in yuan, tables in the display unit."""
         if keys and all(k.startswith(("form.", "project.")) for k in keys):
-            return f"{yuan_text(value)} {'元' if self.lang == 'zh' else 'yuan'}"
+            return self.fmt(lb.YUAN_AMOUNT, amount=yuan_text(value))
         from .money import UNIT_FACTORS, grouped
 
         return f"{grouped(value / UNIT_FACTORS[self.db.unit])} {self.unit_label}"

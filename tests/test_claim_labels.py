@@ -225,11 +225,10 @@ def test_every_generated_paragraph_passes_its_own_label_check(seed):
 
 
 def test_a_generator_that_labels_the_wrong_figure_is_caught(tmp_path, monkeypatch):
-    from generator.labels import Label
-    from generator.narrative import NarrativeWriter
+    from generator.narrative import Sentences
 
-    monkeypatch.setattr(NarrativeWriter, "income",
-                        lambda self: Label("其中：其他收入{{income.财政拨款}}。", "other revenue {{income.财政拨款}}."))
+    wrong = {"zh": "其中：其他收入{{income.财政拨款}}。", "en": "other revenue {{income.财政拨款}}."}
+    monkeypatch.setattr(Sentences, "income", lambda self: wrong[self.lang])
     result = _load(tmp_path, seed_text())
     assert [(i.code, i.params["key"], i.location.path) for i in result.issues] == [
         ("E311", "income.财政拨款", PATH), ("E311", "income.财政拨款", PATH)]

@@ -264,11 +264,10 @@ def test_a_declared_figure_that_agrees_is_accepted(tmp_path):
 
 def test_generated_text_is_checked_too(tmp_path, monkeypatch):
     """A bug in the narrative generator that types a figure instead of a placeholder cannot publish."""
-    from generator.labels import Label
-    from generator.narrative import NarrativeWriter
+    from generator.narrative import Sentences
 
-    monkeypatch.setattr(NarrativeWriter, "performance",
-                        lambda self: Label("涉及项目预算资金4542.16万元。", "RMB 45.4216 million and {{performance.amont}}."))
+    typed = {"zh": "涉及项目预算资金4542.16万元。", "en": "RMB 45.4216 million and {{performance.amont}}."}
+    monkeypatch.setattr(Sentences, "performance", lambda self: typed[self.lang])
     result = _load(tmp_path, seed_text())
     assert sorted((i.code, i.params.get("figure") or i.params.get("key")) for i in result.issues) == [
         ("E209", "performance.amont"), ("E303", "4542.16万元"), ("E303", "RMB 45.4216 million")]
@@ -281,7 +280,7 @@ def test_the_english_performance_sentence_agrees_in_number(seed):
     text = seed.paragraphs["performance"][0].en
     assert "{{performance.count}} projects with targets" in text
     writer = NarrativeWriter(seed.budget, seed.ledger, {**seed.figures, "performance.count": Figure(COUNT, Decimal(1))}, None)
-    assert "{{performance.count}} project with targets" in writer.performance().en
+    assert "{{performance.count}} project with targets" in writer.langs["en"].performance()
 
 
 def test_literal_accepts_a_full_width_colon():
