@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .diagnostics import Issue
 from .labels import COLUMN_LABELS, Label
 from .money import ZERO
 
@@ -314,3 +315,21 @@ def run(exact: Mapping[str, Decimal], shown: Mapping[str, Decimal]) -> list[Outc
                 status = "ok"
             outcomes.append(Outcome(check, c, left, right, left_shown, right_shown, status))
     return outcomes
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the reconciliation found for one budget: its issues and every identity's outcome."""
+
+    issues: tuple[Issue, ...]
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def all_agree(self) -> bool:
+        return all(o.status != "mismatch" for o in self.outcomes)
+
+    @property
+    def rounded_tables(self) -> frozenset[str]:
+        """Numbers of the tables a displayed total differs from its displayed rows in."""
+        return frozenset(key.split(".")[0] for o in self.outcomes if o.status == "rounding"
+                         for key in o.comparison.left + o.comparison.right)

@@ -18,7 +18,8 @@ from .figures import split
 from .labels import Label
 from .ledger import project_amount
 from .model import Project, Text
-from .money import table_cell, yuan_text
+from .checks import Report
+from .money import yuan_text
 from .pipeline import DepartmentBudget
 from .sanitise import clean, markdown_html
 
@@ -71,8 +72,10 @@ def pdf_download_name(db: DepartmentBudget, lang: str) -> str:
 
 
 class View:
-    def __init__(self, db: DepartmentBudget, lang: str):
+    def __init__(self, db: DepartmentBudget, lang: str, report: Report):
         self.db = db
+        self.report = report
+        self.display = db.display
         self.b = db.budget
         self.lang = lang
         self.other_lang = "en" if lang == "zh" else "zh"
@@ -104,12 +107,12 @@ class View:
 
     @property
     def unit_label(self) -> str:
-        return self.t(lb.UNIT_NAMES[self.db.unit])
+        return self.display.unit_label(self.lang)
 
     @property
     def unit_suffix(self) -> str:
         """The unit after an amount outside the tables: 万元 / (RMB 10,000)."""
-        return self.unit_label if self.lang == "zh" else f"({self.unit_label})"
+        return self.display.unit_suffix(self.lang)
 
     @property
     def total(self) -> str:
@@ -118,7 +121,7 @@ class View:
 
     # ---- figures
     def cell(self, value: Decimal | None) -> str:
-        return table_cell(value, self.db.unit)
+        return self.display.cell(value)
 
     def yuan(self, value: Decimal | None) -> str:
         return yuan_text(value)
@@ -156,6 +159,12 @@ class View:
 
     def table(self, number: str):
         return self.db.tables[number]
+
+    def notes(self, table) -> tuple[Label, ...]:
+        """A table's notes, and the rounding note where the reconciliation found a displayed total off its rows."""
+        if table.number in self.report.rounded_tables and lb.ROUNDING_NOTE not in table.notes:
+            return (*table.notes, lb.ROUNDING_NOTE)
+        return table.notes
 
     @property
     def key_projects(self) -> list[Project]:
@@ -202,7 +211,7 @@ class View:
     def reconciliation(self) -> list[dict]:
         """Outcomes grouped by check, for the citizen-facing section."""
         groups: dict[str, dict] = {}
-        for o in self.db.outcomes:
+        for o in self.report.outcomes:
             g = groups.setdefault(o.check.id, {"check": o.check, "outcomes": [], "ok": True})
             g["outcomes"].append(o)
             g["ok"] = g["ok"] and o.status != "mismatch"
@@ -210,8 +219,4 @@ class View:
 
     def shown(self, value: Decimal, keys: tuple[str, ...]) -> str:
         """A side of a comparison as readers see it: forms in yuan, tables in the display unit."""
-        if keys and all(k.startswith(("form.", "project.")) for k in keys):
-            return f"{yuan_text(value)} {'元' if self.lang == 'zh' else 'yuan'}"
-        from .money import UNIT_FACTORS, grouped
-
-        return f"{grouped(value / UNIT_FACTORS[self.db.unit])} {self.unit_label}"
+        return self.display.side(value, keys, self.lang)

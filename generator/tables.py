@@ -7,11 +7,12 @@ reconciliation can read the tables back from the rendered page and check them ag
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from . import labels as lb
+from .frozen import FrozenMap
 from .labels import Label
 from .ledger import APPROPRIATIONS, Ledger, Line
 from .money import ZERO
@@ -28,9 +29,12 @@ class Column:
 class Row:
     key: str
     label: Label
-    values: dict[str, Decimal | None]  # column key -> exact yuan; None: the cell does not apply
+    values: Mapping[str, Decimal | None]  # column key -> exact yuan; None: the cell does not apply
     code: str = ""
     level: int = 0  # 0: a total or a plain row; 1 类, 2 款, 3 项
+
+    def __post_init__(self):
+        object.__setattr__(self, "values", FrozenMap(self.values))
 
     def code_parts(self, depth: int) -> list[str]:
         """The 类/款/项 columns of a classified row: only its own level is filled, as printed."""
@@ -41,27 +45,35 @@ class Row:
         return parts
 
 
-@dataclass
+@dataclass(frozen=True)
 class Side:
     """One side (revenue or expenditure) of tables 01 and 04."""
 
     heading: Label
-    columns: list[Column]
-    rows: list[Row]
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
     total: Row
 
+    def __post_init__(self):
+        object.__setattr__(self, "columns", tuple(self.columns))
+        object.__setattr__(self, "rows", tuple(self.rows))
 
-@dataclass
+
+@dataclass(frozen=True)
 class Table:
     number: str
     layout: str  # "classified" (02, 03, 05-08), "balance" (01, 04) or "single" (09)
-    columns: list[Column] = field(default_factory=list)
-    rows: list[Row] = field(default_factory=list)  # classified: total row first
+    columns: tuple[Column, ...] = ()
+    rows: tuple[Row, ...] = ()  # classified: total row first
     code_levels: tuple[str, ...] = ()
     code_label: Label | None = None
     name_label: Label | None = None
     sides: tuple[Side, Side] | None = None
-    notes: list[Label] = field(default_factory=list)  # e.g. the statement of an empty table
+    notes: tuple[Label, ...] = ()  # e.g. the statement of an empty table
+
+    def __post_init__(self):
+        for name in ("columns", "rows", "notes"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
 
     @property
     def title(self) -> Label:
@@ -69,7 +81,7 @@ class Table:
 
     def all_rows(self) -> list[tuple[Row, list[Column]]]:
         if self.sides:
-            return [(row, side.columns) for side in self.sides for row in side.rows + [side.total]]
+            return [(row, side.columns) for side in self.sides for row in (*side.rows, side.total)]
         return [(row, self.columns) for row in self.rows]
 
     def cells(self) -> dict[str, Decimal]:
@@ -275,11 +287,14 @@ def build_tables(ledger: Ledger) -> dict[str, Table]:
         return Label(template.zh.format(department=name.zh, year=budget.year),
                      template.en.format(department=name.en, year=budget.year))
 
+    def note(number: str, text: Label) -> None:
+        tables[number] = replace(tables[number], notes=(*tables[number].notes, text))
+
     for number in ("06", "07"):
         if tables[number].is_empty:
-            tables[number].notes.append(statement(lb.EMPTY_TABLE[number]))
+            note(number, statement(lb.EMPTY_TABLE[number]))
     if tables["09"].rows[0].values["total"] == ZERO:
-        tables["09"].notes.append(statement(lb.EMPTY_TABLE["09"]))
+        note("09", statement(lb.EMPTY_TABLE["09"]))
     if ledger.operating_costs is None:
-        tables["09"].notes.append(lb.NO_OPERATING_COSTS)
+        note("09", lb.NO_OPERATING_COSTS)
     return tables
