@@ -14,6 +14,7 @@ from functools import cached_property
 from markupsafe import Markup, escape
 
 from . import labels as lb
+from . import vocab
 from .figures import split
 from .labels import Label
 from .ledger import project_amount
@@ -159,6 +160,13 @@ class View:
 
     def table(self, number: str):
         return self.db.tables[number]
+
+    @property
+    def table_numbers(self) -> tuple[str, ...]:
+        return tuple(self.db.tables)
+
+    def spec(self, table) -> vocab.TableSpec:
+        return vocab.table(table.number)
 
     def notes(self, table) -> tuple[Label, ...]:
         """A table's notes, and the rounding note where the reconciliation found a displayed total off its rows."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from . import labels as lb
+from . import vocab
 from .frozen import FrozenMap
 from .labels import Label
 from .ledger import APPROPRIATIONS, Ledger, Line
@@ -77,7 +78,7 @@ class Table:
 
     @property
     def title(self) -> Label:
-        return lb.TABLE_TITLES[self.number]
+        return vocab.table(self.number).title
 
     def all_rows(self) -> list[tuple[Row, list[Column]]]:
         if self.sides:
@@ -130,17 +131,23 @@ def _function_table(number: str, ledger: Ledger, where: Callable[[Line], bool]) 
     )
 
 
+def _shown(ledger: Ledger, source: vocab.IncomeSource) -> bool:
+    return not source.when_used or bool(ledger.by_source(source.key))
+
+
 def table_02(ledger: Ledger) -> Table:
     tests: dict[str, Callable[[Line], bool]] = {
         "total": lambda line: True,
-        "财政拨款": lambda line: line.source in APPROPRIATIONS,
+        vocab.FISCAL: lambda line: line.source in APPROPRIATIONS,
     }
-    for source in ("事业收入", "事业单位经营收入", "上级补助收入", "其他收入", "上年结转"):
-        if source != "上年结转" or ledger.by_source(source):
-            tests[source] = lambda line, s=source: line.source == s
+    labels = {"total": lb.COLUMN_LABELS["total"], vocab.FISCAL: vocab.source(vocab.FISCAL).column}
+    for source in vocab.other_sources():
+        if _shown(ledger, source):
+            tests[source.key] = lambda line, s=source.key: line.source == s
+            labels[source.key] = source.column
     return Table(
         "02", "classified",
-        columns=_money_columns(list(tests), lb.GROUPS["02"]),
+        columns=[Column(k, labels[k], lb.GROUPS["02"]) for k in tests],
         rows=_classified_rows(ledger, lambda line: True, tests),
         code_levels=("类", "款", "项"), code_label=lb.FUNCTION_CODE, name_label=lb.FUNCTION_NAME,
     )
@@ -150,16 +157,11 @@ def table_03(ledger: Ledger) -> Table:
     return _function_table("03", ledger, lambda line: True)
 
 
-def table_05(ledger: Ledger) -> Table:
-    return _function_table("05", ledger, lambda line: line.source == "一般公共预算")
-
-
-def table_06(ledger: Ledger) -> Table:
-    return _function_table("06", ledger, lambda line: line.source == "政府性基金")
-
-
-def table_07(ledger: Ledger) -> Table:
-    return _function_table("07", ledger, lambda line: line.source == "国有资本经营")
+def appropriation_table(source: str) -> Callable[[Ledger], Table]:
+    """Tables 05–07: one appropriation's spending by function."""
+    def build(ledger: Ledger) -> Table:
+        return _function_table(vocab.source(source).table, ledger, lambda line: line.source == source)
+    return build
 
 
 def _summary_class_rows(ledger: Ledger, columns: dict[str, Callable[[Line], bool]]) -> list[Row]:
@@ -177,19 +179,23 @@ def _summary_class_rows(ledger: Ledger, columns: dict[str, Callable[[Line], bool
     return rows
 
 
+def _income_rows(ledger: Ledger) -> list[tuple[str, Label]]:
+    """Table 01's revenue rows, numbered 一、二、… with the appropriations as 1. 2. 3. under 财政拨款."""
+    rows, top, sub = [], 0, 0
+    for source in vocab.SOURCES:
+        if not _shown(ledger, source):
+            continue
+        if source.appropriation:
+            sub += 1
+            rows.append((source.key, Label(f"{sub}. {source.row.zh}", f"({sub}) {source.row.en}")))
+        else:
+            top += 1
+            rows.append((source.key, Label(f"{lb.cn_number(top)}、{source.row.zh}", f"{top}. {source.row.en}")))
+    return rows
+
+
 def table_01(ledger: Ledger) -> Table:
-    income = [
-        ("财政拨款", lb.L("一、财政拨款收入", "1. Fiscal appropriations")),
-        ("一般公共预算", lb.L("1. 一般公共预算资金", "(1) General public budget funds")),
-        ("政府性基金", lb.L("2. 政府性基金", "(2) Government funds")),
-        ("国有资本经营", lb.L("3. 国有资本经营", "(3) State capital operations")),
-        ("事业收入", lb.L("二、事业收入", "2. Public service revenue")),
-        ("事业单位经营收入", lb.L("三、事业单位经营收入", "3. Business revenue of public institutions")),
-        ("上级补助收入", lb.L("四、上级补助收入", "4. Subsidies from higher-level units")),
-        ("其他收入", lb.L("五、其他收入", "5. Other revenue")),
-    ]
-    if ledger.by_source("上年结转"):
-        income.append(("上年结转", lb.L("六、上年结转", "6. Carry-over from last year")))
+    income = _income_rows(ledger)
     amount = [Column("amount", lb.COLUMN_LABELS["amount"])]
     left = Side(
         lb.SIDES["01"][0], amount,
@@ -205,21 +211,18 @@ def table_01(ledger: Ledger) -> Table:
 
 
 def table_04(ledger: Ledger) -> Table:
-    income = [
-        ("一般公共预算", lb.L("一、一般公共预算资金", "1. General public budget funds")),
-        ("政府性基金", lb.L("二、政府性基金", "2. Government funds")),
-        ("国有资本经营", lb.L("三、国有资本经营收入", "3. State capital operation revenue")),
-    ]
+    rows = [vocab.source(s).row_04 or vocab.source(s).row for s in APPROPRIATIONS]
+    income = [(s, Label(f"{lb.cn_number(n)}、{row.zh}", f"{n}. {row.en}")) for n, (s, row) in enumerate(zip(APPROPRIATIONS, rows), 1)]
     tests: dict[str, Callable[[Line], bool]] = {"total": lambda line: line.source in APPROPRIATIONS}
     for source in APPROPRIATIONS:
         tests[source] = lambda line, s=source: line.source == s
     left = Side(
         lb.SIDES["04"][0], [Column("amount", lb.COLUMN_LABELS["amount"])],
         [Row(f"inc.{src}", label, {"amount": ledger.by_source(src)}) for src, label in income],
-        Row("inc.total", lb.INCOME_TOTAL, {"amount": ledger.by_source("财政拨款")}),
+        Row("inc.total", lb.INCOME_TOTAL, {"amount": ledger.by_source(vocab.FISCAL)}),
     )
     right = Side(
-        lb.SIDES["04"][1], _money_columns(list(tests), None),
+        lb.SIDES["04"][1], [Column(k, lb.COLUMN_LABELS["total"] if k == "total" else vocab.source(k).column) for k in tests],
         _summary_class_rows(ledger, tests),
         Row("exp.total", lb.EXPENDITURE_TOTAL, {k: ledger.sum(t) for k, t in tests.items()}),
     )
@@ -272,14 +275,14 @@ def table_09(ledger: Ledger) -> Table:
     return Table("09", "single", columns=columns, rows=[Row("row", lb.TOTAL, values)])
 
 
-BUILDERS = {
-    "01": table_01, "02": table_02, "03": table_03, "04": table_04, "05": table_05,
-    "06": table_06, "07": table_07, "08": table_08, "09": table_09,
+BUILDERS: dict[str, Callable[[Ledger], Table]] = {
+    "01": table_01, "02": table_02, "03": table_03, "04": table_04, "08": table_08, "09": table_09,
+    **{vocab.source(s).table: appropriation_table(s) for s in APPROPRIATIONS},
 }
 
 
 def build_tables(ledger: Ledger) -> dict[str, Table]:
-    tables = {number: build(ledger) for number, build in BUILDERS.items()}
+    tables = {spec.number: (spec.build or BUILDERS[spec.number])(ledger) for spec in vocab.TABLES}
     budget = ledger.budget
     name = budget.department.name
 
