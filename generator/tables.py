@@ -122,7 +122,7 @@ def _money_columns(keys: list[str], group: Label | None) -> list[Column]:
 
 
 def _function_table(number: str, ledger: Ledger, where: Callable[[Line], bool]) -> Table:
-    tests = {"total": lambda line: True, "basic": lambda line: line.is_basic, "project": lambda line: not line.is_basic}
+    tests = {"total": lambda line: True, **{k.key: k.test for k in vocab.EXPENDITURE_KINDS}}
     return Table(
         number, "classified",
         columns=_money_columns(list(tests), lb.GROUPS[number]),
@@ -232,7 +232,7 @@ def table_04(ledger: Ledger) -> Table:
 def table_08(ledger: Ledger) -> Table:
     cat = ledger.catalogue
     lines = [line for line in ledger.lines if line.is_basic and line.source == "一般公共预算"]
-    tests = {"total": lambda line: True, "personnel": lambda line: line.is_personnel, "public": lambda line: not line.is_personnel}
+    tests = {"total": lambda line: True, **{k.key: k.test for k in vocab.BASIC_KINDS}}
 
     def values(prefix: str) -> dict[str, Decimal]:
         return {k: ledger.sum(lambda line: line.economic.startswith(prefix) and t(line), lines) for k, t in tests.items()}

@@ -105,12 +105,19 @@ def other_sources() -> tuple[IncomeSource, ...]:
 
 @dataclass(frozen=True)
 class Kind:
-    key: str
+    key: str  # the column key in the tables (03.total.basic, 08.total.personnel)
     label: Label
+    test: Callable  # ledger Line -> bool: is the line of this kind
 
 
-EXPENDITURE_KINDS = (Kind("basic", lb.COLUMN_LABELS["basic"]), Kind("project", lb.COLUMN_LABELS["project"]))  # 基本/项目
-BASIC_KINDS = (Kind("personnel", lb.COLUMN_LABELS["personnel"]), Kind("public", lb.COLUMN_LABELS["public"]))  # 人员/公用
+EXPENDITURE_KINDS = (  # 基本支出 / 项目支出: tables 03, 05–07
+    Kind("basic", lb.COLUMN_LABELS["basic"], lambda line: line.is_basic),
+    Kind("project", lb.COLUMN_LABELS["project"], lambda line: not line.is_basic),
+)
+BASIC_KINDS = (  # 人员经费 / 公用经费 of 基本支出: table 08
+    Kind("personnel", lb.COLUMN_LABELS["personnel"], lambda line: line.is_personnel),
+    Kind("public", lb.COLUMN_LABELS["public"], lambda line: not line.is_personnel),
+)
 PERSONNEL_CLASSES = ("301", "303")  # 人员经费 are these economic 类; every other 类 of 基本支出 is 公用经费
 
 
