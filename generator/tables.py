@@ -164,10 +164,15 @@ def appropriation_table(source: str) -> Callable[[Ledger], Table]:
     return build
 
 
-def _summary_class_rows(ledger: Ledger, columns: dict[str, Callable[[Line], bool]]) -> list[Row]:
+def _fixed_rows(ledger: Ledger, number: str) -> list:
+    """The rows a table always shows (vocab.TableSpec.fixed_rows: a list of catalogue/tables.yaml)."""
+    return getattr(ledger.catalogue, vocab.table(number).fixed_rows)
+
+
+def _summary_class_rows(ledger: Ledger, columns: dict[str, Callable[[Line], bool]], number: str) -> list[Row]:
     """The fixed 类 rows of tables 01 and 04 (plus any other 类 that has money), numbered 一、二、…"""
     cat = ledger.catalogue
-    fixed = [(c.code, Label(c.zh, c.en)) for c in cat.summary_classes]
+    fixed = [(c.code, Label(c.zh, c.en)) for c in _fixed_rows(ledger, number)]
     fixed_codes = {code for code, _ in fixed}
     extra = sorted({line.function[:3] for line in ledger.lines} - fixed_codes)
     fixed += [(code, Label(cat.functional[code].zh, cat.functional[code].en)) for code in extra]
@@ -204,7 +209,7 @@ def table_01(ledger: Ledger) -> Table:
     )
     right = Side(
         lb.SIDES["01"][1], amount,
-        _summary_class_rows(ledger, {"amount": lambda line: True}),
+        _summary_class_rows(ledger, {"amount": lambda line: True}, "01"),
         Row("exp.total", lb.EXPENDITURE_TOTAL, {"amount": ledger.total}),
     )
     return Table("01", "balance", sides=(left, right))
@@ -223,7 +228,7 @@ def table_04(ledger: Ledger) -> Table:
     )
     right = Side(
         lb.SIDES["04"][1], [Column(k, lb.COLUMN_LABELS["total"] if k == "total" else vocab.source(k).column) for k in tests],
-        _summary_class_rows(ledger, tests),
+        _summary_class_rows(ledger, tests, "04"),
         Row("exp.total", lb.EXPENDITURE_TOTAL, {k: ledger.sum(t) for k, t in tests.items()}),
     )
     return Table("04", "balance", sides=(left, right))
@@ -237,7 +242,7 @@ def table_08(ledger: Ledger) -> Table:
     def values(prefix: str) -> dict[str, Decimal]:
         return {k: ledger.sum(lambda line: line.economic.startswith(prefix) and t(line), lines) for k, t in tests.items()}
 
-    shown = set(cat.table08_rows) | {line.economic for line in lines}
+    shown = set(_fixed_rows(ledger, "08")) | {line.economic for line in lines}
     rows = [Row("total", lb.TOTAL, values(""))]
     for code in sorted(shown | {c[:3] for c in shown}):
         entry = cat.economic[code]

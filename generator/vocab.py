@@ -13,7 +13,7 @@ before `generator.model` is imported.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import labels as lb
 from .labels import Label
@@ -149,8 +149,7 @@ class TableSpec:
     landscape: bool = False  # printed on a landscape page
     build: Callable | None = None  # Ledger -> Table; None: tables.BUILDERS[number]
     template: str | None = None  # a template with a `table(v, table)` macro; None: the layout's own markup
-    fixed_rows: str | None = None  # the catalogue/tables.yaml list of rows it always shows
-    extra: dict = field(default_factory=dict, compare=False)
+    fixed_rows: str | None = None  # the catalogue/tables.yaml list of the rows it always shows
 
 
 TABLES: list[TableSpec] = [
