@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from . import vocab
+from .diagnostics import Issue
 from .labels import COLUMN_LABELS, Label
 from .money import ZERO
 
@@ -61,13 +63,21 @@ class Cells:
         return [k[len(head):] for k in self.values if k.startswith(head) and "." not in k[len(head):]]
 
 
+def _column(col: str) -> Label | None:
+    if col in COLUMN_LABELS:
+        return COLUMN_LABELS[col]
+    return next((s.column for s in vocab.SOURCES if s.key == col), None)
+
+
 def _zh(col: str) -> str:
     """A column's name in a check's Chinese name (合计, 基本支出, 一般公共预算 …)."""
-    return COLUMN_LABELS[col].zh if col in COLUMN_LABELS else col
+    label = _column(col)
+    return label.zh if label else col
 
 
 def _en(col: str) -> str:
-    return COLUMN_LABELS[col].en.lower() if col in COLUMN_LABELS else col
+    label = _column(col)
+    return label.en.lower() if label else col
 
 
 def _cell(table: str, row: str, col: str) -> str:
@@ -79,7 +89,7 @@ def _cell(table: str, row: str, col: str) -> str:
 # Each comparison belongs to a family (its first argument): the same identity on different
 # rows, columns or projects. Families are stable names; tests break each one on purpose.
 
-APPROPRIATION_TABLES = (("一般公共预算", "05"), ("政府性基金", "06"), ("国有资本经营", "07"))
+APPROPRIATION_TABLES = tuple((s.key, s.table) for s in vocab.SOURCES if s.appropriation)  # (source, its table)
 
 
 def C(family: str, zh: str, en: str, left: Iterable[str], right: Iterable[str], at_most: bool = False) -> Comparison:
@@ -89,7 +99,7 @@ def C(family: str, zh: str, en: str, left: Iterable[str], right: Iterable[str], 
 def balance_01(f: Cells) -> Iterator[Comparison]:
     yield C("01.balance", "01表 收入总计 = 支出总计", "Table 01: total revenue = total expenditure",
             ("01.inc.total.amount",), ("01.exp.total.amount",))
-    parts = [r for r in f.rows("01", "inc.") if r not in ("inc.total", "inc.一般公共预算", "inc.政府性基金", "inc.国有资本经营")]
+    parts = [r for r in f.rows("01", "inc.") if r != "inc.total" and r[4:] not in vocab.appropriations()]
     yield C("01.revenue-sum", "01表 收入总计 = 各项收入之和", "Table 01: total revenue = sum of revenue rows",
             ("01.inc.total.amount",), (f"01.{r}.amount" for r in parts))
     yield C("01.appropriations-sum", "01表 财政拨款收入 = 一般公共预算 + 政府性基金 + 国有资本经营",
@@ -314,3 +324,21 @@ def run(exact: Mapping[str, Decimal], shown: Mapping[str, Decimal]) -> list[Outc
                 status = "ok"
             outcomes.append(Outcome(check, c, left, right, left_shown, right_shown, status))
     return outcomes
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the reconciliation found for one budget: its issues and every identity's outcome."""
+
+    issues: tuple[Issue, ...]
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def all_agree(self) -> bool:
+        return all(o.status != "mismatch" for o in self.outcomes)
+
+    @property
+    def rounded_tables(self) -> frozenset[str]:
+        """Numbers of the tables a displayed total differs from its displayed rows in."""
+        return frozenset(key.split(".")[0] for o in self.outcomes if o.status == "rounding"
+                         for key in o.comparison.left + o.comparison.right)

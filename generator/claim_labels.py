@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
+from . import vocab
 from .figures import AMOUNT, PERCENT, Claim, Figure
 from .ledger import APPROPRIATIONS
 
@@ -30,16 +31,9 @@ def _source(name: str) -> tuple[str, ...]:
 LABELS: list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = [
     (("收入总计", "支出总计", "收入总额", "支出总额", "收入合计", "支出合计", "收支总计"),
      ("total revenue", "total income", "total expenditure"), ("total", "*last_year.total"), ()),
-    (("财政拨款收入", "财政拨款"), ("fiscal appropriations", "fiscal appropriation"),
-     _source("财政拨款") + _source("一般公共预算") + _source("政府性基金") + _source("国有资本经营"), ("share.income.财政拨款",)),
-    (("一般公共预算",), ("general public budget",), _source("一般公共预算"), ("share.income.一般公共预算",)),
-    (("政府性基金",), ("government fund",), _source("政府性基金"), ("share.income.政府性基金",)),
-    (("国有资本经营",), ("state capital operation",), _source("国有资本经营"), ("share.income.国有资本经营",)),
-    (("事业收入",), ("public service revenue",), _source("事业收入"), ("share.income.事业收入",)),
-    (("事业单位经营收入",), ("business revenue",), _source("事业单位经营收入"), ("share.income.事业单位经营收入",)),
-    (("上级补助收入",), ("subsidies from higher-level units",), _source("上级补助收入"), ("share.income.上级补助收入",)),
-    (("其他收入",), ("other revenue", "other income"), _source("其他收入"), ("share.income.其他收入",)),
-    (("上年结转",), ("carry-over",), _source("上年结转"), ("share.income.上年结转",)),
+    *((s.words[0], s.words[1],
+       _source(s.key) + (sum((_source(a) for a in APPROPRIATIONS), ()) if s.key == vocab.FISCAL else ()),
+       (f"share.income.{s.key}",)) for s in vocab.SOURCES if s.words[0]),
     (("基本支出",), ("basic expenditure",), ("basic", "*.basic", "basic.*"), ("share.basic",)),
     (("项目支出",), ("project expenditure",), ("project", "*.project", "project.*", "performance.amount"),
      ("share.project", "performance.share")),

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from . import vocab
 from .ledger import APPROPRIATIONS, Ledger, project_amount
 from .model import Budget
 from .numerals import NUMERAL, parse as parse_numeral
@@ -19,7 +20,7 @@ from .money import UNIT_FACTORS, ZERO, prose_amount, prose_percent, round_half_u
 from .tables import Table
 
 AMOUNT, PERCENT, COUNT = "amount", "percent", "count"
-SOURCES = ("财政拨款",) + APPROPRIATIONS + ("事业收入", "事业单位经营收入", "上级补助收入", "其他收入", "上年结转")
+SOURCES = vocab.source_keys()
 
 
 @dataclass(frozen=True)

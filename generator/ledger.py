@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .catalogue import PERSONNEL_CLASSES, Catalogue
+from . import vocab
 from .model import Budget, Project
 from .money import ZERO
 
-APPROPRIATIONS = ("一般公共预算", "政府性基金", "国有资本经营")  # together: 财政拨款
+APPROPRIATIONS = vocab.appropriations()  # together: 财政拨款
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class Ledger:
         return self.sum()
 
     def by_source(self, source: str) -> Decimal:
-        if source == "财政拨款":
+        if source == vocab.FISCAL:
             return self.sum(lambda line: line.source in APPROPRIATIONS)
         return self.sum(lambda line: line.source == source)
 
@@ -78,7 +79,7 @@ class Ledger:
     @property
     def operating_costs(self) -> Decimal | None:
         """机关运行经费: 一般公共预算 基本支出 公用经费, for 行政 and 参公 units only."""
-        if self.budget.department.kind == "事业":
+        if not vocab.unit_kind(self.budget.department.kind).operating_costs:
             return None
         return self.sum(lambda line: line.is_basic and line.source == "一般公共预算" and not line.is_personnel)
 

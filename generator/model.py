@@ -15,6 +15,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from . import vocab
+
 # ---------------------------------------------------------------- basic types
 
 MAX_AMOUNT = Decimal("9999999999999.99")
@@ -74,17 +76,9 @@ Year = Annotated[int, Field(ge=2000, le=2100), BeforeValidator(_year_digits)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
 NonEmpty = Annotated[str, Field(min_length=1)]
 
-Source = Literal[
-    "一般公共预算",
-    "政府性基金",
-    "国有资本经营",
-    "事业收入",
-    "事业单位经营收入",
-    "上级补助收入",
-    "其他收入",
-    "上年结转",
-]
-"""Funding source of an expenditure line. Income by source is derived from these tags."""
+Source = Literal[vocab.typed_sources()]  # type: ignore[valid-type]
+"""Funding source of an expenditure line (vocab.SOURCES). Income by source is derived from these tags."""
+UnitKind = Literal[tuple(k.key for k in vocab.UNIT_KINDS)]  # type: ignore[valid-type]
 
 
 class Strict(BaseModel):
@@ -105,7 +99,7 @@ class Department(Strict):
     slug: Slug = Field(description="网址中的部门名，如 anting-city-operations / URL name of the department")
     name: Text = Field(description="部门（单位）全称 / full name of the department")
     supervisor: Text = Field(description="预算主管部门 / supervising budget department")
-    kind: Literal["行政", "参公", "事业"] = Field(
+    kind: UnitKind = Field(
         description="单位性质：行政单位、参照公务员法管理的事业单位（参公）、事业单位。行政和参公单位才有机关运行经费。"
         " / kind of unit; only 行政 and 参公 units have 机关运行经费"
     )

@@ -16,7 +16,6 @@ from decimal import ROUND_HALF_UP, Decimal
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
 UNIT_FACTORS = {"万元": Decimal("10000"), "元": Decimal("1")}
-UNIT_EN = {"万元": "RMB 10,000", "元": "RMB"}
 
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:

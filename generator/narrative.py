@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from . import vocab
 from .catalogue import Catalogue
 from .figures import Figure
 from .labels import Label, cn_number
@@ -22,8 +23,7 @@ from .phrasebook import Phrasebook, phrasebooks
 from .sanitise import escape_name
 
 L = Label
-INCOME_PARTS = ["事业收入", "事业单位经营收入", "上级补助收入", "其他收入", "上年结转"]  # after 财政拨款, in this order
-OPTIONAL_INCOME = {"上级补助收入", "上年结转"}  # mentioned only when there is some
+OPTIONAL_INCOME = {"上级补助收入"}  # besides the registry's when-used sources, mentioned only when there is some
 THREE_PUBLIC = ["outbound", "reception", "vehicle"]
 ASSETS = ["vehicles", "general_equipment", "special_equipment"]
 
@@ -73,16 +73,26 @@ class Sentences:
         """'办公费、水费' / 'office expenses and water bills'."""
         return self.p.join([escape_name(_in(self.cat.economic[c], self.lang)) for c in codes], names=True)
 
+    def source_name(self, group: str, source: str) -> str:
+        """A source's name in this phrasebook's table, or (a source the phrasebook does not know,
+        registered later) the registry's name in this language."""
+        names = self.p.text(group)
+        if source in names:
+            return names[source]
+        name = vocab.source(source).label(self.lang)
+        return name[:1].lower() + name[1:] if self.p.data["list"].get("lower_first") else name
+
     def function_name(self, code: str) -> str:
         return escape_name(_in(self.cat.functional[code], self.lang))
 
     # ---- section 四
     def income(self) -> str:
         parts = [self.p("income.first")]
-        for source in INCOME_PARTS:
-            if source in OPTIONAL_INCOME and not self.value(f"income.{source}"):
+        for entry in vocab.other_sources():  # after 财政拨款, in the registry's order
+            source = entry.key
+            if (source in OPTIONAL_INCOME or entry.when_used) and not self.value(f"income.{source}"):
                 continue
-            parts.append(self.p("income.part", name=self.p.name("income.names", source), source=source))
+            parts.append(self.p("income.part", name=self.source_name("income.names", source), source=source))
         return self.p("income.text", head=self.say("income.head"), body=self.p.text("income.sep").join(parts),
                       change=self.change_sentence("revenue", self.b.reasons.income))
 
@@ -95,7 +105,7 @@ class Sentences:
         return self.say("expenditure.head") + self.change_sentence("expenditure", self.b.reasons.expenditure)
 
     def by_function(self, source: str) -> str:
-        name = self.p.name("function.names", source)
+        name = self.source_name("function.names", source)
         lines = [line for line in self.ledger.lines if line.source == source]
         if not lines:
             return self.say("function.none", name=name)
@@ -189,7 +199,7 @@ class Sentences:
     # ---- section 七
     def key_project_budget(self, project_id: str) -> str:
         p = self.ledger.project(project_id)
-        parts = [self.p("key_project.part", name=self.p.name("key_project.sources", s), id=p.id, source=s)
+        parts = [self.p("key_project.part", name=self.source_name("key_project.sources", s), id=p.id, source=s)
                  for s in p.funding]
         return self.p("key_project.text", project=escape_name(_in(p.name, self.lang)), id=p.id,
                       sources=self.p.text("key_project.sep").join(parts))

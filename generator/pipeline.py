@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -16,14 +16,16 @@ from pydantic import BaseModel
 
 from . import catalogue as catalogue_module
 from . import semantic
-from .checks import Outcome, run
+from .checks import Outcome, Report, run
 from .diagnostics import ERROR, Issue, Location, issue, sort_key, suggestion
 from .claim_labels import Vocabulary
 from .figures import AMOUNT, COUNT, PERCENT, Figure, build_figures, closest, find_claims, matches, matching, split
-from .labels import ROUNDING_NOTE, Label
+from .display import DisplayRule, money_text
+from .frozen import FrozenMap
+from .labels import Label
 from .ledger import Ledger, project_amount
 from .model import Budget, Text
-from .money import UNIT_FACTORS, ZERO, grouped, to_unit
+from .money import ZERO
 from .narrative import NarrativeWriter
 from .sanitise import markdown_html, removal_issues, text_location
 from .source import SourceFile, read_file
@@ -35,19 +37,20 @@ NOT_PROSE = {"name", "supervisor", "target", "manager", "contact", "unit_head", 
 KIND_WORDS = {AMOUNT: Label("金额", "amount"), PERCENT: Label("百分比", "percentage"), COUNT: Label("项目个数", "project count")}
 
 
-@dataclass
+@dataclass(frozen=True)
 class DepartmentBudget:
+    """What compute makes of one budget file. Frozen: the reconciliation only reads it."""
+
     source: SourceFile
     budget: Budget
     ledger: Ledger
-    tables: dict[str, Table]
-    figures: dict[str, Figure]
-    paragraphs: dict[str, tuple[Label, bool]]
-    key_project_budgets: dict[str, Label]
-    checked: dict[str, Decimal]  # the keyed amounts the reconciliation reads, exact yuan
-    shown: dict[str, Decimal]  # the same as readers see them, in yuan
-    outcomes: list[Outcome] = field(default_factory=list)
-    vocabulary: Vocabulary = field(default_factory=Vocabulary)  # the label words claims are matched by
+    tables: FrozenMap[str, Table]
+    figures: FrozenMap[str, Figure]
+    paragraphs: FrozenMap[str, tuple[Label, bool]]
+    key_project_budgets: FrozenMap[str, Label]
+    checked: FrozenMap[str, Decimal]  # the keyed amounts the reconciliation reads, exact yuan
+    shown: FrozenMap[str, Decimal]  # the same as readers see them, in yuan
+    vocabulary: Vocabulary  # the label words claims are matched by
 
     @property
     def slug(self) -> str:
@@ -61,6 +64,10 @@ class DepartmentBudget:
     def unit(self) -> str:
         return self.budget.display_unit
 
+    @property
+    def display(self) -> DisplayRule:
+        return DisplayRule(self.budget.display_unit)
+
     def where(self, data_path: tuple) -> Location:
         return self.source.positions.at(data_path)
 
@@ -69,6 +76,10 @@ class DepartmentBudget:
 class Content:
     budgets: list[DepartmentBudget]
     issues: list[Issue]
+    reports: dict[tuple[str, int], Report]  # (slug, year) -> its reconciliation
+
+    def report(self, db: DepartmentBudget) -> Report:
+        return self.reports[(db.slug, db.year)]
 
     def failed(self, strict: bool = False) -> bool:
         return any(strict or i.severity == ERROR for i in self.issues)
@@ -241,31 +252,6 @@ def _checked_figures(db_figures: dict[str, Figure], budget: Budget) -> dict[str,
     return out
 
 
-def shown_in_yuan(key: str, value: Decimal, unit: str) -> Decimal:
-    """What a reader sees for a keyed amount, back in yuan: forms print yuan, the rest `unit`."""
-    if key.startswith(("form.", "project.")):
-        return value
-    return to_unit(value, unit) * UNIT_FACTORS[unit]
-
-
-def money_text(value: Decimal) -> Label:
-    """An amount in a message: '2,754,000.00元' / 'RMB 2,754,000.00'."""
-    return Label(f"{grouped(value)}元", f"RMB {grouped(value)}")
-
-
-def _in_yuan(keys: tuple[str, ...]) -> bool:
-    """Are these figures shown in yuan (forms and projects), not in the display unit?"""
-    return all(k.startswith(("form.", "project.")) for k in keys)
-
-
-def shown_text(value: Decimal, keys: tuple[str, ...], unit: str) -> Label:
-    """A displayed amount in a message, in the unit readers see it in (forms are in yuan)."""
-    if _in_yuan(keys):
-        return money_text(value)
-    shown = grouped(value / UNIT_FACTORS[unit])
-    return Label(f"{shown}{unit}", f"{shown} ({'RMB 10,000' if unit == '万元' else 'RMB'})")
-
-
 def relation(at_most: bool) -> str:
     """How the two sides of a failed comparison stand: ≠ for an equality, > for a bound."""
     return ">" if at_most else "≠"
@@ -306,11 +292,11 @@ def outcome_issues(db: DepartmentBudget, outcomes: list[Outcome]) -> list[Issue]
             if where.line is None:  # a table identity: the display unit is what makes it round
                 where = db.source.positions.at(("display_unit",), key=True)
             # each side as readers see it: a project's budget in yuan, a table total in the display unit
-            left, right = o.comparison.left, o.comparison.right
-            same_unit = _in_yuan(left) == _in_yuan(right)
-            found.append(issue("W302", where, name=name, left=shown_text(o.left_shown, left, db.unit),
-                               right=shown_text(o.right_shown, right, db.unit),
-                               diff=shown_text(abs(o.left_shown - o.right_shown), keys, db.unit) if same_unit
+            left, right, rule = o.comparison.left, o.comparison.right, db.display
+            same_unit = rule.all_in_yuan(left) == rule.all_in_yuan(right)
+            found.append(issue("W302", where, name=name, left=rule.side_text(o.left_shown, left),
+                               right=rule.side_text(o.right_shown, right),
+                               diff=rule.side_text(abs(o.left_shown - o.right_shown), keys) if same_unit
                                else money_text(abs(o.left_shown - o.right_shown))))
     return found
 
@@ -321,18 +307,28 @@ def compute(src: SourceFile, budget: Budget, cat, last_year_total: Decimal, phra
     figures = build_figures(ledger, tables, last_year_total)
     writer = NarrativeWriter(budget, ledger, figures, cat, phrasebooks)
     checked = _checked_figures(figures, budget)
-    shown = {k: shown_in_yuan(k, v, budget.display_unit) for k, v in checked.items()}
+    rule = DisplayRule(budget.display_unit)
     return DepartmentBudget(
-        source=src, budget=budget, ledger=ledger, tables=tables, figures=figures,
+        source=src, budget=budget, ledger=ledger, tables=FrozenMap(tables), figures=FrozenMap(figures),
         vocabulary=Vocabulary.of(budget, cat, figures),
-        paragraphs=writer.paragraphs(),
-        key_project_budgets={p.id: (p.key.budget_note and Label(p.key.budget_note.zh, p.key.budget_note.en))
-                             or writer.key_project_budget(p.id) for p in budget.projects if p.key},
-        checked=checked, shown=shown,
+        paragraphs=FrozenMap(writer.paragraphs()),
+        key_project_budgets=FrozenMap({p.id: (p.key.budget_note and Label(p.key.budget_note.zh, p.key.budget_note.en))
+                                       or writer.key_project_budget(p.id) for p in budget.projects if p.key}),
+        checked=FrozenMap(checked), shown=FrozenMap({k: rule.shown(k, v) for k, v in checked.items()}),
     )
 
 
+def reconcile(db: DepartmentBudget, previous: DepartmentBudget | None = None) -> Report:
+    """The checks, claims and identities of one computed budget (and last year's, if any): reads, never writes."""
+    outcomes = tuple(run(db.checked, db.shown))
+    found = check_budget(db) + outcome_issues(db, outcomes)
+    if previous is not None:
+        found += _last_year_issues(db, previous)
+    return Report(tuple(found), outcomes)
+
+
 def check_budget(db: DepartmentBudget) -> list[Issue]:
+    """Everything but the identities: prose, claims, declared figures, forms, semantic checks."""
     found: list[Issue] = []
     budget, pos = db.budget, db.source.positions
     for here, text in prose_fields(budget):
@@ -363,21 +359,7 @@ def check_budget(db: DepartmentBudget) -> list[Issue]:
                 found.append(issue("W307", pos.at(("projects", i, "form", "last_year_executed")),
                                    executed=p.form.last_year_executed, budget=p.form.last_year_budget))
     found += semantic.check(db)
-    db.outcomes = run(db.checked, db.shown)
-    found += outcome_issues(db, db.outcomes)
-    note_rounding(db)
     return found
-
-
-def note_rounding(db: DepartmentBudget) -> None:
-    """A table whose displayed total differs from its displayed rows says so under it."""
-    for o in db.outcomes:
-        if o.status != "rounding":
-            continue
-        for key in o.comparison.left + o.comparison.right:
-            table = db.tables.get(key[:2])
-            if table is not None and ROUNDING_NOTE not in table.notes:
-                table.notes.append(ROUNDING_NOTE)
 
 
 # ---------------------------------------------------------------- all budgets
@@ -468,13 +450,11 @@ def load_content(content: Path, root: Path | None = None, phrasebooks=None) -> C
 
     budgets = [compute(src, budget, cat, budget.last_year.total, phrasebooks) for src, budget in parsed]
     by_key = {(db.slug, db.year): db for db in budgets}
-    for db in budgets:
-        issues += check_budget(db)
-        previous = by_key.get((db.slug, db.year - 1))
-        if previous is not None:
-            issues += _last_year_issues(db, previous)
+    reports = {key: reconcile(db, by_key.get((db.slug, db.year - 1))) for key, db in by_key.items()}
+    for report in reports.values():
+        issues += report.issues
     budgets.sort(key=lambda db: (-db.year, db.slug))
-    return Content(budgets, sorted(issues, key=sort_key))
+    return Content(budgets, sorted(issues, key=sort_key), reports)
 
 
 # ---------------------------------------------------------------- Markdown pages

@@ -95,10 +95,10 @@ class BudgetGenerator(Generator):
         for db in self.content.budgets:
             for lang in self.langs:
                 html = self.render_department(db, lang)
-                problems += verify(db, html, lang, f"{department_url(lang, db.year, db.slug)}index.html")
+                problems += verify(db, self.content.report(db), html, lang, f"{department_url(lang, db.year, db.slug)}index.html")
                 if want_pdf:
                     doc = self.render_pdf_html(db, lang)
-                    problems += verify(db, doc, lang, f"{department_url(lang, db.year, db.slug)}{pdf_name(db, lang)}")
+                    problems += verify(db, self.content.report(db), doc, lang, f"{department_url(lang, db.year, db.slug)}{pdf_name(db, lang)}")
                     self.pdf_html[(db.slug, db.year, lang)] = doc
         if problems:
             stop(problems, self.settings)
@@ -168,11 +168,11 @@ class BudgetGenerator(Generator):
             other = self.other[lang]
             pages.append((f"{lang}/index.html", "lang_index", dict(
                 **self.common(lang, f"{lang}/", f"{other}/"), years=years, by_year=by_year,
-                views={(db.slug, db.year): View(db, lang, self.catalogues) for db in self.content.budgets})))
+                views={(db.slug, db.year): View(db, lang, self.content.report(db), self.catalogues) for db in self.content.budgets})))
             for year in years:
                 pages.append((f"{lang}/{year}/index.html", "year_index", dict(
                     **self.common(lang, f"{lang}/{year}/", f"{other}/{year}/"), year=year,
-                    views=[View(db, lang, self.catalogues) for db in by_year[year]])))
+                    views=[View(db, lang, self.content.report(db), self.catalogues) for db in by_year[year]])))
         return pages
 
     def common(self, lang: str, url: str, other_url: str) -> dict:
@@ -192,10 +192,11 @@ class BudgetGenerator(Generator):
         url = department_url(lang, db.year, db.slug)
         context = self.context.copy()
         context.update(self.common(lang, url, department_url(other, db.year, db.slug)))
+        view = View(db, lang, self.content.report(db), self.catalogues)
         context.update({
-            "v": View(db, lang, self.catalogues),
+            "v": view,
             "pdf_url": pdf_name(db, lang) if self.settings.get("BUDGET_PDF", True) else None,
-            "pdf_download": pdf_download_name(db, lang, self.catalogues),
+            "pdf_download": pdf_download_name(view),
         })
         return context
 
@@ -238,11 +239,11 @@ class BudgetGenerator(Generator):
         (folder / "data.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         reconciliation = {
             "year": db.year, "department": db.slug, "unit": "元",
-            "all_agree": all(o.status != "mismatch" for o in db.outcomes),
-            "outcomes": [o.as_dict() for o in db.outcomes],
+            "all_agree": self.content.report(db).all_agree,
+            "outcomes": [o.as_dict() for o in self.content.report(db).outcomes],
         }
         (folder / "reconciliation.json").write_text(json.dumps(reconciliation, ensure_ascii=False, indent=1), encoding="utf-8")
-        view = View(db, lang, self.catalogues)
+        view = View(db, lang, self.content.report(db), self.catalogues)
         for number, table in db.tables.items():
             buf = io.StringIO()
             w = csv.writer(buf)

@@ -12,11 +12,12 @@ import re
 from decimal import Decimal, InvalidOperation
 from html.parser import HTMLParser
 
-from .checks import run
+from .checks import Report, run
 from .diagnostics import Issue, Location, issue
 from .labels import Label
-from .money import UNIT_FACTORS, ZERO
-from .pipeline import DepartmentBudget, money_text, relation
+from .display import money_text
+from .money import ZERO
+from .pipeline import DepartmentBudget, relation
 
 
 class _Collector(HTMLParser):
@@ -77,16 +78,16 @@ def read_page(html: str) -> _Collector:
     return collector
 
 
-def verify(db: DepartmentBudget, html: str, lang: str, what: str) -> list[Issue]:
+def verify(db: DepartmentBudget, report: Report, html: str, lang: str, what: str) -> list[Issue]:
     """Issues for every figure of a rendered page (`what` names it) that differs from the ledger."""
     where = Location(what)
     page = read_page(html)
     found: list[Issue] = []
-    factor = UNIT_FACTORS[db.unit]
+    rule = db.display
     rendered: dict[str, Decimal] = {}
     for key, text in page.cells.items():
         try:
-            rendered[key] = parse_amount(text, Decimal(1) if key.startswith("form.") else factor)
+            rendered[key] = parse_amount(text, rule.factor_of(key))
         except InvalidOperation:
             found.append(issue("E309", where, detail=Label(f"{key} 显示为 {text!r}，不是金额", f"{key} shows {text!r}, not an amount")))
     for key in sorted(set(page.duplicates)):
@@ -112,7 +113,7 @@ def verify(db: DepartmentBudget, html: str, lang: str, what: str) -> list[Issue]
 
     # The identities again, on the figures as displayed; other figures come from the ledger.
     as_displayed = {**{k: v for k, v in db.shown.items() if k not in expected}, **rendered}
-    computed = {(o.check.id, o.comparison.name.en): o for o in db.outcomes}
+    computed = {(o.check.id, o.comparison.name.en): o for o in report.outcomes}
     for o in run(as_displayed, as_displayed):
         before = computed.get((o.check.id, o.comparison.name.en))
         same_as_computed = before is not None and (o.left_shown, o.right_shown) == (before.left_shown, before.right_shown)

@@ -14,12 +14,14 @@ from functools import cached_property
 from markupsafe import Markup, escape
 
 from . import labels as lb
+from . import vocab
 from .figures import split
 from .i18n import DEFAULT_LANGUAGES, Catalogues, other_languages
 from .labels import Label
 from .ledger import project_amount
 from .model import Project, Text
-from .money import table_cell, yuan_text
+from .checks import Report
+from .money import yuan_text
 from .pipeline import DepartmentBudget
 from .sanitise import clean, markdown_html
 
@@ -61,15 +63,16 @@ def pdf_name(db: DepartmentBudget, lang: str) -> str:
     return f"{db.slug}-{db.year}-budget-{lang}.pdf"
 
 
-def pdf_download_name(db: DepartmentBudget, lang: str, catalogues: Catalogues | None = None) -> str:
+def pdf_download_name(view: View) -> str:
     """The name a citizen's browser saves the PDF under."""
-    view = View(db, lang, catalogues)
-    return view.fmt(lb.PDF_DOWNLOAD, year=db.year, department=view.department)
+    return view.fmt(lb.PDF_DOWNLOAD, year=view.year, department=view.department)
 
 
 class View:
-    def __init__(self, db: DepartmentBudget, lang: str, catalogues: Catalogues | None = None):
+    def __init__(self, db: DepartmentBudget, lang: str, report: Report, catalogues: Catalogues | None = None):
         self.db = db
+        self.report = report
+        self.display = db.display
         self.b = db.budget
         self.lang = lang
         self.catalogues = catalogues
@@ -115,7 +118,7 @@ class View:
 
     @property
     def unit_label(self) -> str:
-        return self.t(lb.UNIT_NAMES[self.db.unit])
+        return self.display.unit_label(self.lang)
 
     @property
     def unit_suffix(self) -> str:
@@ -129,7 +132,7 @@ class View:
 
     # ---- figures
     def cell(self, value: Decimal | None) -> str:
-        return table_cell(value, self.db.unit)
+        return self.display.cell(value)
 
     def yuan(self, value: Decimal | None) -> str:
         return yuan_text(value)
@@ -167,6 +170,19 @@ class View:
 
     def table(self, number: str):
         return self.db.tables[number]
+
+    @property
+    def table_numbers(self) -> tuple[str, ...]:
+        return tuple(self.db.tables)
+
+    def spec(self, table) -> vocab.TableSpec:
+        return vocab.table(table.number)
+
+    def notes(self, table) -> tuple[Label, ...]:
+        """A table's notes, and the rounding note where the reconciliation found a displayed total off its rows."""
+        if table.number in self.report.rounded_tables and lb.ROUNDING_NOTE not in table.notes:
+            return (*table.notes, lb.ROUNDING_NOTE)
+        return table.notes
 
     @property
     def key_projects(self) -> list[Project]:
@@ -213,7 +229,7 @@ class View:
     def reconciliation(self) -> list[dict]:
         """Outcomes grouped by check, for the citizen-facing section."""
         groups: dict[str, dict] = {}
-        for o in self.db.outcomes:
+        for o in self.report.outcomes:
             g = groups.setdefault(o.check.id, {"check": o.check, "outcomes": [], "ok": True})
             g["outcomes"].append(o)
             g["ok"] = g["ok"] and o.status != "mismatch"
@@ -221,8 +237,6 @@ class View:
 
     def shown(self, value: Decimal, keys: tuple[str, ...]) -> str:
         """A side of a comparison as readers see it: forms in yuan, tables in the display unit."""
-        if keys and all(k.startswith(("form.", "project.")) for k in keys):
+        if self.display.all_in_yuan(keys):
             return self.fmt(lb.YUAN_AMOUNT, amount=yuan_text(value))
-        from .money import UNIT_FACTORS, grouped
-
-        return f"{grouped(value / UNIT_FACTORS[self.db.unit])} {self.unit_label}"
+        return self.display.side(value, keys, self.lang)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import yaml
 from pydantic import BaseModel
 
+from . import vocab
 from .catalogue import HERE as CATALOGUE_DIR
 from .diagnostics import Issue, issue
 from .labels import Label
@@ -71,7 +72,7 @@ def operating_costs(db: DepartmentBudget) -> Iterator[Issue]:
     office paid by the supervisor) exists; but it is far more often a 公用经费 line typed
     with the wrong source, or the wrong department.kind.
     """
-    if db.budget.department.kind in ("行政", "参公") and db.ledger.operating_costs == ZERO:
+    if vocab.unit_kind(db.budget.department.kind).operating_costs and db.ledger.operating_costs == ZERO:
         yield issue("W221", db.where(("department", "kind")), kind=db.budget.department.kind)
 
 

@@ -7,11 +7,13 @@ reconciliation can read the tables back from the rendered page and check them ag
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from . import labels as lb
+from . import vocab
+from .frozen import FrozenMap
 from .labels import Label
 from .ledger import APPROPRIATIONS, Ledger, Line
 from .money import ZERO
@@ -28,9 +30,12 @@ class Column:
 class Row:
     key: str
     label: Label
-    values: dict[str, Decimal | None]  # column key -> exact yuan; None: the cell does not apply
+    values: Mapping[str, Decimal | None]  # column key -> exact yuan; None: the cell does not apply
     code: str = ""
     level: int = 0  # 0: a total or a plain row; 1 类, 2 款, 3 项
+
+    def __post_init__(self):
+        object.__setattr__(self, "values", FrozenMap(self.values))
 
     def code_parts(self, depth: int) -> list[str]:
         """The 类/款/项 columns of a classified row: only its own level is filled, as printed."""
@@ -41,35 +46,43 @@ class Row:
         return parts
 
 
-@dataclass
+@dataclass(frozen=True)
 class Side:
     """One side (revenue or expenditure) of tables 01 and 04."""
 
     heading: Label
-    columns: list[Column]
-    rows: list[Row]
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
     total: Row
 
+    def __post_init__(self):
+        object.__setattr__(self, "columns", tuple(self.columns))
+        object.__setattr__(self, "rows", tuple(self.rows))
 
-@dataclass
+
+@dataclass(frozen=True)
 class Table:
     number: str
     layout: str  # "classified" (02, 03, 05-08), "balance" (01, 04) or "single" (09)
-    columns: list[Column] = field(default_factory=list)
-    rows: list[Row] = field(default_factory=list)  # classified: total row first
+    columns: tuple[Column, ...] = ()
+    rows: tuple[Row, ...] = ()  # classified: total row first
     code_levels: tuple[str, ...] = ()
     code_label: Label | None = None
     name_label: Label | None = None
     sides: tuple[Side, Side] | None = None
-    notes: list[Label] = field(default_factory=list)  # e.g. the statement of an empty table
+    notes: tuple[Label, ...] = ()  # e.g. the statement of an empty table
+
+    def __post_init__(self):
+        for name in ("columns", "rows", "notes"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
 
     @property
     def title(self) -> Label:
-        return lb.TABLE_TITLES[self.number]
+        return vocab.table(self.number).title
 
     def all_rows(self) -> list[tuple[Row, list[Column]]]:
         if self.sides:
-            return [(row, side.columns) for side in self.sides for row in side.rows + [side.total]]
+            return [(row, side.columns) for side in self.sides for row in (*side.rows, side.total)]
         return [(row, self.columns) for row in self.rows]
 
     def cells(self) -> dict[str, Decimal]:
@@ -109,7 +122,7 @@ def _money_columns(keys: list[str], group: Label | None) -> list[Column]:
 
 
 def _function_table(number: str, ledger: Ledger, where: Callable[[Line], bool]) -> Table:
-    tests = {"total": lambda line: True, "basic": lambda line: line.is_basic, "project": lambda line: not line.is_basic}
+    tests = {"total": lambda line: True, **{k.key: k.test for k in vocab.EXPENDITURE_KINDS}}
     return Table(
         number, "classified",
         columns=_money_columns(list(tests), lb.GROUPS[number]),
@@ -118,17 +131,23 @@ def _function_table(number: str, ledger: Ledger, where: Callable[[Line], bool]) 
     )
 
 
+def _shown(ledger: Ledger, source: vocab.IncomeSource) -> bool:
+    return not source.when_used or bool(ledger.by_source(source.key))
+
+
 def table_02(ledger: Ledger) -> Table:
     tests: dict[str, Callable[[Line], bool]] = {
         "total": lambda line: True,
-        "财政拨款": lambda line: line.source in APPROPRIATIONS,
+        vocab.FISCAL: lambda line: line.source in APPROPRIATIONS,
     }
-    for source in ("事业收入", "事业单位经营收入", "上级补助收入", "其他收入", "上年结转"):
-        if source != "上年结转" or ledger.by_source(source):
-            tests[source] = lambda line, s=source: line.source == s
+    labels = {"total": lb.COLUMN_LABELS["total"], vocab.FISCAL: vocab.source(vocab.FISCAL).column}
+    for source in vocab.other_sources():
+        if _shown(ledger, source):
+            tests[source.key] = lambda line, s=source.key: line.source == s
+            labels[source.key] = source.column
     return Table(
         "02", "classified",
-        columns=_money_columns(list(tests), lb.GROUPS["02"]),
+        columns=[Column(k, labels[k], lb.GROUPS["02"]) for k in tests],
         rows=_classified_rows(ledger, lambda line: True, tests),
         code_levels=("类", "款", "项"), code_label=lb.FUNCTION_CODE, name_label=lb.FUNCTION_NAME,
     )
@@ -138,22 +157,22 @@ def table_03(ledger: Ledger) -> Table:
     return _function_table("03", ledger, lambda line: True)
 
 
-def table_05(ledger: Ledger) -> Table:
-    return _function_table("05", ledger, lambda line: line.source == "一般公共预算")
+def appropriation_table(source: str) -> Callable[[Ledger], Table]:
+    """Tables 05–07: one appropriation's spending by function."""
+    def build(ledger: Ledger) -> Table:
+        return _function_table(vocab.source(source).table, ledger, lambda line: line.source == source)
+    return build
 
 
-def table_06(ledger: Ledger) -> Table:
-    return _function_table("06", ledger, lambda line: line.source == "政府性基金")
+def _fixed_rows(ledger: Ledger, number: str) -> list:
+    """The rows a table always shows (vocab.TableSpec.fixed_rows: a list of catalogue/tables.yaml)."""
+    return getattr(ledger.catalogue, vocab.table(number).fixed_rows)
 
 
-def table_07(ledger: Ledger) -> Table:
-    return _function_table("07", ledger, lambda line: line.source == "国有资本经营")
-
-
-def _summary_class_rows(ledger: Ledger, columns: dict[str, Callable[[Line], bool]]) -> list[Row]:
+def _summary_class_rows(ledger: Ledger, columns: dict[str, Callable[[Line], bool]], number: str) -> list[Row]:
     """The fixed 类 rows of tables 01 and 04 (plus any other 类 that has money), numbered 一、二、…"""
     cat = ledger.catalogue
-    fixed = [(c.code, Label(c.zh, c.en)) for c in cat.summary_classes]
+    fixed = [(c.code, Label(c.zh, c.en)) for c in _fixed_rows(ledger, number)]
     fixed_codes = {code for code, _ in fixed}
     extra = sorted({line.function[:3] for line in ledger.lines} - fixed_codes)
     fixed += [(code, Label(cat.functional[code].zh, cat.functional[code].en)) for code in extra]
@@ -165,19 +184,23 @@ def _summary_class_rows(ledger: Ledger, columns: dict[str, Callable[[Line], bool
     return rows
 
 
+def _income_rows(ledger: Ledger) -> list[tuple[str, Label]]:
+    """Table 01's revenue rows, numbered 一、二、… with the appropriations as 1. 2. 3. under 财政拨款."""
+    rows, top, sub = [], 0, 0
+    for source in vocab.SOURCES:
+        if not _shown(ledger, source):
+            continue
+        if source.appropriation:
+            sub += 1
+            rows.append((source.key, Label(f"{sub}. {source.row.zh}", f"({sub}) {source.row.en}")))
+        else:
+            top += 1
+            rows.append((source.key, Label(f"{lb.cn_number(top)}、{source.row.zh}", f"{top}. {source.row.en}")))
+    return rows
+
+
 def table_01(ledger: Ledger) -> Table:
-    income = [
-        ("财政拨款", lb.L("一、财政拨款收入", "1. Fiscal appropriations")),
-        ("一般公共预算", lb.L("1. 一般公共预算资金", "(1) General public budget funds")),
-        ("政府性基金", lb.L("2. 政府性基金", "(2) Government funds")),
-        ("国有资本经营", lb.L("3. 国有资本经营", "(3) State capital operations")),
-        ("事业收入", lb.L("二、事业收入", "2. Public service revenue")),
-        ("事业单位经营收入", lb.L("三、事业单位经营收入", "3. Business revenue of public institutions")),
-        ("上级补助收入", lb.L("四、上级补助收入", "4. Subsidies from higher-level units")),
-        ("其他收入", lb.L("五、其他收入", "5. Other revenue")),
-    ]
-    if ledger.by_source("上年结转"):
-        income.append(("上年结转", lb.L("六、上年结转", "6. Carry-over from last year")))
+    income = _income_rows(ledger)
     amount = [Column("amount", lb.COLUMN_LABELS["amount"])]
     left = Side(
         lb.SIDES["01"][0], amount,
@@ -186,29 +209,26 @@ def table_01(ledger: Ledger) -> Table:
     )
     right = Side(
         lb.SIDES["01"][1], amount,
-        _summary_class_rows(ledger, {"amount": lambda line: True}),
+        _summary_class_rows(ledger, {"amount": lambda line: True}, "01"),
         Row("exp.total", lb.EXPENDITURE_TOTAL, {"amount": ledger.total}),
     )
     return Table("01", "balance", sides=(left, right))
 
 
 def table_04(ledger: Ledger) -> Table:
-    income = [
-        ("一般公共预算", lb.L("一、一般公共预算资金", "1. General public budget funds")),
-        ("政府性基金", lb.L("二、政府性基金", "2. Government funds")),
-        ("国有资本经营", lb.L("三、国有资本经营收入", "3. State capital operation revenue")),
-    ]
+    rows = [vocab.source(s).row_04 or vocab.source(s).row for s in APPROPRIATIONS]
+    income = [(s, Label(f"{lb.cn_number(n)}、{row.zh}", f"{n}. {row.en}")) for n, (s, row) in enumerate(zip(APPROPRIATIONS, rows), 1)]
     tests: dict[str, Callable[[Line], bool]] = {"total": lambda line: line.source in APPROPRIATIONS}
     for source in APPROPRIATIONS:
         tests[source] = lambda line, s=source: line.source == s
     left = Side(
         lb.SIDES["04"][0], [Column("amount", lb.COLUMN_LABELS["amount"])],
         [Row(f"inc.{src}", label, {"amount": ledger.by_source(src)}) for src, label in income],
-        Row("inc.total", lb.INCOME_TOTAL, {"amount": ledger.by_source("财政拨款")}),
+        Row("inc.total", lb.INCOME_TOTAL, {"amount": ledger.by_source(vocab.FISCAL)}),
     )
     right = Side(
-        lb.SIDES["04"][1], _money_columns(list(tests), None),
-        _summary_class_rows(ledger, tests),
+        lb.SIDES["04"][1], [Column(k, lb.COLUMN_LABELS["total"] if k == "total" else vocab.source(k).column) for k in tests],
+        _summary_class_rows(ledger, tests, "04"),
         Row("exp.total", lb.EXPENDITURE_TOTAL, {k: ledger.sum(t) for k, t in tests.items()}),
     )
     return Table("04", "balance", sides=(left, right))
@@ -217,12 +237,12 @@ def table_04(ledger: Ledger) -> Table:
 def table_08(ledger: Ledger) -> Table:
     cat = ledger.catalogue
     lines = [line for line in ledger.lines if line.is_basic and line.source == "一般公共预算"]
-    tests = {"total": lambda line: True, "personnel": lambda line: line.is_personnel, "public": lambda line: not line.is_personnel}
+    tests = {"total": lambda line: True, **{k.key: k.test for k in vocab.BASIC_KINDS}}
 
     def values(prefix: str) -> dict[str, Decimal]:
         return {k: ledger.sum(lambda line: line.economic.startswith(prefix) and t(line), lines) for k, t in tests.items()}
 
-    shown = set(cat.table08_rows) | {line.economic for line in lines}
+    shown = set(_fixed_rows(ledger, "08")) | {line.economic for line in lines}
     rows = [Row("total", lb.TOTAL, values(""))]
     for code in sorted(shown | {c[:3] for c in shown}):
         entry = cat.economic[code]
@@ -260,14 +280,14 @@ def table_09(ledger: Ledger) -> Table:
     return Table("09", "single", columns=columns, rows=[Row("row", lb.TOTAL, values)])
 
 
-BUILDERS = {
-    "01": table_01, "02": table_02, "03": table_03, "04": table_04, "05": table_05,
-    "06": table_06, "07": table_07, "08": table_08, "09": table_09,
+BUILDERS: dict[str, Callable[[Ledger], Table]] = {
+    "01": table_01, "02": table_02, "03": table_03, "04": table_04, "08": table_08, "09": table_09,
+    **{vocab.source(s).table: appropriation_table(s) for s in APPROPRIATIONS},
 }
 
 
 def build_tables(ledger: Ledger) -> dict[str, Table]:
-    tables = {number: build(ledger) for number, build in BUILDERS.items()}
+    tables = {spec.number: (spec.build or BUILDERS[spec.number])(ledger) for spec in vocab.TABLES}
     budget = ledger.budget
     name = budget.department.name
 
@@ -275,11 +295,14 @@ def build_tables(ledger: Ledger) -> dict[str, Table]:
         return Label(template.zh.format(department=name.zh, year=budget.year),
                      template.en.format(department=name.en, year=budget.year))
 
+    def note(number: str, text: Label) -> None:
+        tables[number] = replace(tables[number], notes=(*tables[number].notes, text))
+
     for number in ("06", "07"):
         if tables[number].is_empty:
-            tables[number].notes.append(statement(lb.EMPTY_TABLE[number]))
+            note(number, statement(lb.EMPTY_TABLE[number]))
     if tables["09"].rows[0].values["total"] == ZERO:
-        tables["09"].notes.append(statement(lb.EMPTY_TABLE["09"]))
+        note("09", statement(lb.EMPTY_TABLE["09"]))
     if ledger.operating_costs is None:
-        tables["09"].notes.append(lb.NO_OPERATING_COSTS)
+        note("09", lb.NO_OPERATING_COSTS)
     return tables

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.checks import Report
 from generator.pipeline import Content, DepartmentBudget, load_content
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +28,12 @@ def seed(content) -> DepartmentBudget:
     assert not content.issues, [i.format("en") for i in content.issues]
     (db,) = [d for d in content.budgets if d.slug == "anting-city-operations" and d.year == 2024]
     return db
+
+
+@pytest.fixture(scope="session")
+def seed_report(content, seed) -> Report:
+    """What the reconciliation found for the reference budget."""
+    return content.report(seed)
 
 
 def make_content(tmp_path: Path, files: dict[str, str]) -> Path:

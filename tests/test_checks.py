@@ -144,8 +144,8 @@ def _money_both(value: Decimal) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("check_id, family, name, mutate", BREAKS, ids=[f"{c}:{n}" for c, _, n, _ in BREAKS])
-def test_breaking_an_identity_is_reported(seed, check_id, family, name, mutate):
-    before = {o.comparison.name.en: o for o in seed.outcomes}
+def test_breaking_an_identity_is_reported(seed, seed_report, check_id, family, name, mutate):
+    before = {o.comparison.name.en: o for o in seed_report.outcomes}
     if name in before:  # the shipped content satisfies it
         assert before[name].status == "ok"
     after = _broken(seed, mutate)
@@ -180,9 +180,9 @@ def test_every_check_and_every_family_is_broken_by_a_test(seed):
     assert families == {f for _, f, _, _ in BREAKS}
 
 
-def test_shipped_content_reconciles(seed):
-    assert seed.outcomes and all(o.status == "ok" for o in seed.outcomes)
-    assert not outcome_issues(seed, seed.outcomes)
+def test_shipped_content_reconciles(seed, seed_report):
+    assert seed_report.outcomes and all(o.status == "ok" for o in seed_report.outcomes)
+    assert not outcome_issues(seed, seed_report.outcomes)
 
 
 def test_the_form_location_of_a_sub_item_mismatch(seed):
@@ -285,13 +285,13 @@ def _codes(issues) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_rendered_page_reads_back_clean(seed, pages, lang):
-    assert verify(seed, pages[lang], lang, "page") == []
+def test_the_rendered_page_reads_back_clean(seed, seed_report, pages, lang):
+    assert verify(seed, seed_report, pages[lang], lang, "page") == []
 
 
-def test_an_altered_table_cell_is_reported(seed, pages):
+def test_an_altered_table_cell_is_reported(seed, seed_report, pages):
     html = _set_cell(pages["zh"], "01.exp.212.amount", "5,614.36")
-    issues = verify(seed, html, "zh", "zh/2024/anting-city-operations/index.html")
+    issues = verify(seed, seed_report, html, "zh", "zh/2024/anting-city-operations/index.html")
     e309 = [i for i in issues if i.code == "E309"]
     assert len(e309) == 1 and "01.exp.212.amount" in e309[0].message("en")
     assert "RMB 56,143,600.00" in e309[0].message("en") and "RMB 56,143,500.00" in e309[0].message("en")
@@ -302,12 +302,12 @@ def test_an_altered_table_cell_is_reported(seed, pages):
     assert all(str(i.location) == "zh/2024/anting-city-operations/index.html" for i in issues)
 
 
-def test_a_dropped_row_is_reported(seed, pages):
+def test_a_dropped_row_is_reported(seed, seed_report, pages):
     html = pages["en"]
     m = _cell(html, "03.2101102.total")
     start, end = html.rindex("<tr", 0, m.start()), html.index("</tr>", m.end()) + len("</tr>")
     html = html[:start] + html[end:]
-    issues = verify(seed, html, "en", "page")
+    issues = verify(seed, seed_report, html, "en", "page")
     missing = sorted(i.message("en") for i in issues if i.code == "E309")
     assert [m.split(" is missing")[0].split(": ")[-1] for m in missing] == [
         "03.2101102.basic", "03.2101102.project", "03.2101102.total"]
@@ -315,22 +315,22 @@ def test_a_dropped_row_is_reported(seed, pages):
                for i in issues if i.code == "E301")
 
 
-def test_an_altered_form_sub_item_is_reported(seed, pages):
+def test_an_altered_form_sub_item_is_reported(seed, seed_report, pages):
     html = _set_cell(pages["zh"], "form.lianqin.sub.0", "22134500")
-    issues = verify(seed, html, "zh", "page")
+    issues = verify(seed, seed_report, html, "zh", "page")
     assert _codes(issues) == ["E301", "E309"]
     (e301,) = [i for i in issues if i.code == "E301"]
     assert e301.message("zh").startswith("核对不符：项目 lianqin：子项目之和 = 所分解的预算（按页面显示）：37,151,700.00元 ≠ 37,151,600.00元")
 
 
-def test_a_cell_that_is_no_amount_is_reported_without_a_traceback(seed, pages):
+def test_a_cell_that_is_no_amount_is_reported_without_a_traceback(seed, seed_report, pages):
     for text in ("NaN", "1e5", "-10.00", "5370万元", "5,37.00"):
-        issues = verify(seed, _set_cell(pages["zh"], "03.total.total", text), "zh", "page")
+        issues = verify(seed, seed_report, _set_cell(pages["zh"], "03.total.total", text), "zh", "page")
         assert any(i.code == "E309" and f"03.total.total shows {text!r}, not an amount" in i.message("en") for i in issues), text
 
 
-def test_an_altered_figure_in_the_text_is_reported(seed, pages):
+def test_an_altered_figure_in_the_text_is_reported(seed, seed_report, pages):
     html = pages["zh"].replace('data-figure="total">5715.29万元<', 'data-figure="total">5715.30万元<', 1)
     assert html != pages["zh"]
-    (issue,) = verify(seed, html, "zh", "page")
+    (issue,) = verify(seed, seed_report, html, "zh", "page")
     assert issue.code == "E309" and "{{total}}" in issue.message("en") and "'5715.30万元'" in issue.message("en")

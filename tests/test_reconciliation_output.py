@@ -21,15 +21,15 @@ def _json(site, lang: str) -> dict:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_json_lists_every_identity_with_both_sides(site, seed, lang):
+def test_the_json_lists_every_identity_with_both_sides(seed_report, site, seed, lang):
     data = _json(site, lang)
     assert (data["year"], data["department"], data["unit"], data["all_agree"]) == (2024, SLUG, "元", True)
     outcomes = data["outcomes"]
-    assert len(outcomes) == len(seed.outcomes) > 500
+    assert len(outcomes) == len(seed_report.outcomes) > 500
     assert [(o["check"], o["family"], o["name"]["zh"], o["name"]["en"]) for o in outcomes] == [
-        (o.check.id, o.comparison.family, o.comparison.name.zh, o.comparison.name.en) for o in seed.outcomes]
+        (o.check.id, o.comparison.family, o.comparison.name.zh, o.comparison.name.en) for o in seed_report.outcomes]
     assert [c.id for c in CHECKS] == list(dict.fromkeys(o["check"] for o in outcomes))
-    for o, computed in zip(outcomes, seed.outcomes):
+    for o, computed in zip(outcomes, seed_report.outcomes):
         assert o["status"] == "ok", o
         assert o["relation"] == ("<=" if computed.comparison.at_most else "=")
         for side, keys, exact, shown in (("left", computed.comparison.left, computed.left, computed.left_shown),
@@ -103,12 +103,12 @@ class _Section(HTMLParser):
 
 
 @pytest.mark.parametrize("lang, count, agrees", [("zh", r"共 (\d+) 项", "相符"), ("en", r"(\d+) comparisons", "agrees")])
-def test_the_page_shows_the_same_reconciliation(site, seed, lang, count, agrees):
+def test_the_page_shows_the_same_reconciliation(seed_report, site, seed, lang, count, agrees):
     html = (site / lang / "2024" / SLUG / "index.html").read_text(encoding="utf-8")
     section = _Section()
     section.feed(html)
     data = _json(site, lang)["outcomes"]
-    assert len(section.rows) == len(data) == len(seed.outcomes)
+    assert len(section.rows) == len(data) == len(seed_report.outcomes)
     assert set(section.rows) == {"ok"}
     # one group per check, in order, each announcing its number of comparisons
     assert [s.split()[1] for s in section.summaries] == [c.id for c in CHECKS]

@@ -165,8 +165,8 @@ def test_pdf_keeps_only_document_web_and_mail_links():
 # ---------------------------------------------------------------- View.prose: figures and lists
 
 
-def test_prose_spans_are_the_generators_only(seed):
-    v = View(seed, "en")
+def test_prose_spans_are_the_generators_only(seed, seed_report):
+    v = View(seed, "en", seed_report)
     forged = '<span class="fig" data-figure="total">9,999.99</span> and {{total}} ![{{total}}](c.png)'
     html = str(v.prose(Text(zh=forged, en=forged)))
     page = read_page(html)
@@ -175,8 +175,8 @@ def test_prose_spans_are_the_generators_only(seed):
     assert f'alt="{shown}"' in html  # a placeholder inside an attribute becomes its text, not a span
 
 
-def test_prose_still_marks_numbered_lists(seed):
-    v = View(seed, "zh")
+def test_prose_still_marks_numbered_lists(seed, seed_report):
+    v = View(seed, "zh", seed_report)
     html = str(v.prose(Text(zh="- （一）甲\n- （二）乙", en="- (1) a\n- (2) b")))
     assert '<ul class="marked">' in html
 

@@ -394,18 +394,18 @@ def test_classified_columns_are_the_seeds(seed, number):
 
 def test_table_01_rows_are_the_seeds(seed):
     income, expenditure = seed.tables["01"].sides
-    assert [r.key for r in income.rows + [income.total]] == [k for k, _, _ in SEED_01_INCOME]
-    assert [r.label.zh for r in income.rows + [income.total]] == [label for _, label, _ in SEED_01_INCOME]
-    assert [r.key for r in expenditure.rows + [expenditure.total]] == [k for k, _, _ in SEED_01_EXPENDITURE]
-    assert [r.label.zh for r in expenditure.rows + [expenditure.total]] == [label for _, label, _ in SEED_01_EXPENDITURE]
+    assert [r.key for r in [*income.rows, income.total]] == [k for k, _, _ in SEED_01_INCOME]
+    assert [r.label.zh for r in [*income.rows, income.total]] == [label for _, label, _ in SEED_01_INCOME]
+    assert [r.key for r in [*expenditure.rows, expenditure.total]] == [k for k, _, _ in SEED_01_EXPENDITURE]
+    assert [r.label.zh for r in [*expenditure.rows, expenditure.total]] == [label for _, label, _ in SEED_01_EXPENDITURE]
 
 
 def test_table_04_rows_are_the_seeds(seed):
     income, expenditure = seed.tables["04"].sides
-    assert [r.key for r in income.rows + [income.total]] == [k for k, _, _ in SEED_04_INCOME]
-    assert [r.label.zh for r in income.rows + [income.total]] == [label for _, label, _ in SEED_04_INCOME]
-    assert [r.key for r in expenditure.rows + [expenditure.total]] == [k for k, _, _ in SEED_04_EXPENDITURE]
-    for row, (_, printed, _) in zip(expenditure.rows + [expenditure.total], SEED_04_EXPENDITURE):
+    assert [r.key for r in [*income.rows, income.total]] == [k for k, _, _ in SEED_04_INCOME]
+    assert [r.label.zh for r in [*income.rows, income.total]] == [label for _, label, _ in SEED_04_INCOME]
+    assert [r.key for r in [*expenditure.rows, expenditure.total]] == [k for k, _, _ in SEED_04_EXPENDITURE]
+    for row, (_, printed, _) in zip([*expenditure.rows, expenditure.total], SEED_04_EXPENDITURE):
         assert row.label.zh.startswith(printed), (row.label.zh, printed)  # the print cuts long labels
     assert [c.key for c in expenditure.columns] == SEED_04_COLUMNS
     assert [c.label.zh for c in expenditure.columns] == SEED_04_COLUMN_LABELS

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import yaml
 
+from ..vocab import PERSONNEL_CLASSES  # noqa: F401  (re-exported: the ledger reads it here)
+
 HERE = Path(__file__).parent
 LEVELS = {3: "类", 5: "款", 7: "项"}
-# 人员经费 are these economic 类; every other 类 of 基本支出 is 公用经费.
-PERSONNEL_CLASSES = ("301", "303")
 
 
 @dataclass(frozen=True)
