@@ -1,4 +1,4 @@
-"""load → validate → compute → check, for every budget file under content/budgets/.
+"""load → validate → compute → check, for every budget file under content/budgets/ (BUDGET_DIR).
 
 `load_content()` is the plain Python API the HTML and PDF stages (and `invoke check`)
 consume. It never raises on bad content: every problem is an `Issue`.
@@ -26,6 +26,7 @@ from .model import Budget, Text
 from .money import UNIT_FACTORS, ZERO, grouped, to_unit
 from .narrative import NarrativeWriter
 from .sanitise import markdown_html, removal_issues, text_location
+from .settings import BudgetSettings
 from .source import SourceFile, read_file
 from .tables import Table, build_tables
 from .validate import check_meaning, parse
@@ -354,8 +355,7 @@ def note_rounding(db: DepartmentBudget) -> None:
 # ---------------------------------------------------------------- all budgets
 
 
-def budget_files(content: Path) -> list[Path]:
-    folder = content / "budgets"
+def budget_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
@@ -410,12 +410,13 @@ def _year_number(text: object) -> int | None:
     return int(value)
 
 
-def load_content(content: Path, root: Path | None = None) -> Content:
+def load_content(content: Path, root: Path | None = None, budgets: Path | None = None) -> Content:
+    """Every budget file under `budgets` (default: the BUDGET_DIR default under `content`)."""
     cat = catalogue_module.load()
     issues: list[Issue] = []
     parsed: list[tuple[SourceFile, Budget]] = []
     seen: dict[tuple, SourceFile] = {}
-    for path in budget_files(content):
+    for path in budget_files(budgets or BudgetSettings().budgets(content)):
         src, found = read_file(path, display_path(path, root))
         issues += found
         if src is None:
