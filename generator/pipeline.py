@@ -94,6 +94,53 @@ def prose_fields(obj: object, here: tuple = ()):
             yield from prose_fields(item, here + (key,))
 
 
+def name_fields(obj: object):
+    """Every authored name (the NOT_PROSE texts) of a budget."""
+    if isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            value = getattr(obj, name)
+            if name in NOT_PROSE and isinstance(value, Text):
+                yield value
+            else:
+                yield from name_fields(value)
+    elif isinstance(obj, (list, tuple)):
+        for item in obj:
+            yield from name_fields(item)
+    elif isinstance(obj, dict):
+        for item in obj.values():
+            yield from name_fields(item)
+
+
+def _quoted(budget: Budget) -> list[str]:
+    """The authored prose and names that generated sentences may quote, longest first."""
+    prose = {v for _, t in prose_fields(budget) for v in (t.zh, t.en)}
+    prose |= {v.strip().rstrip("。.；;，,") for v in prose}  # as the narrative quotes a reason
+    names = {n for t in name_fields(budget) for n in (t.zh, t.en)}
+    return sorted((v for v in prose | names if v.strip()), key=len, reverse=True)
+
+
+PLACEHOLDER = re.compile(r"\{\{.*?\}\}", re.S)
+
+
+def _without(text: str, quoted: list[str]) -> str:
+    """A generated sentence with the authored parts it quotes blanked out (same offsets): prose
+    is checked at its own line, and a number inside a name is not a claim, as in the name
+    itself. A match that cuts a placeholder, or is part of a number ('0' in '100万元'), stays."""
+    for value in quoted:
+        if value not in text:
+            continue
+        spans = [m.span() for m in PLACEHOLDER.finditer(text)]
+
+        def blank(m):
+            a, b = m.span()
+            if any(s < b and a < e and not (a <= s and e <= b) for s, e in spans):
+                return m.group()
+            return "_" * (b - a)
+
+        text = re.sub(r"(?<![\d.,])" + re.escape(value) + r"(?![\d.,%])", blank, text)
+    return text
+
+
 def _nearest(claim, figures: dict[str, Figure], unit: str) -> Label:
     """'; the closest computed figure is {{name}} = …' for a claim that matches none."""
     name = closest(claim, figures)
@@ -286,24 +333,6 @@ def compute(src: SourceFile, budget: Budget, cat, last_year_total: Decimal) -> D
     )
 
 
-def _typed_claims(budget: Budget) -> list[str]:
-    """Authored texts with claims: a generated paragraph that embeds one (a reason) is not checked twice."""
-    texts = set()
-    for _, text in prose_fields(budget):
-        for value in (text.zh, text.en):
-            if find_claims(value):
-                texts.update({value, value.strip(), value.strip().rstrip("。.；;，,")})
-    return sorted(texts, key=len, reverse=True)
-
-
-def _masked(text: str, typed: list[str]) -> str:
-    """`text` with the authored parts blanked: their claims were checked, at their own line."""
-    for value in typed:
-        if value:
-            text = text.replace(value, " " * len(value))
-    return text
-
-
 def check_budget(db: DepartmentBudget) -> list[Issue]:
     found: list[Issue] = []
     budget, pos = db.budget, db.source.positions
@@ -315,11 +344,11 @@ def check_budget(db: DepartmentBudget) -> list[Issue]:
                                 db.vocabulary, lang)
             found += removal_issues(value, markdown_html(value),
                                     lambda off, p=path, v=value: pos.within(p, v, off) if off is not None else pos.at(p))
-    typed = _typed_claims(budget)
+    quoted = _quoted(budget)
     for key, (text, authored) in db.paragraphs.items():
         if not authored:  # generated text is checked too: a bug in the generator must not publish
             for lang in ("zh", "en"):
-                found += check_text(_masked(text(lang), typed), db.figures, lambda off: Location(db.source.path), db.unit,
+                found += check_text(_without(text(lang), quoted), db.figures, lambda off: Location(db.source.path), db.unit,
                                     db.vocabulary, lang)
     for key, stated in budget.declared.items():
         where = pos.at(("declared", key))

@@ -177,6 +177,11 @@ def _texts(obj, here: tuple):
             yield from _texts(v, here + (i,))
 
 
+# Names and short entries: shown as typed, also inside generated sentences, never read for
+# placeholders (pipeline.NOT_PROSE lists the same fields).
+NAMES = {"name", "supervisor", "target", "manager", "contact", "unit_head", "filled_by", "term"}
+
+
 def _valid(adapter: TypeAdapter, value):
     """`value` parsed exactly as the model parses it, or None if it is not valid (pass 1 says why)."""
     try:
@@ -288,6 +293,12 @@ def check_meaning(budget: Budget | None, src: SourceFile, cat: Catalogue) -> lis
             "public institutions (事业) have no 机关运行经费: remove last_year.operating_costs or change department.kind")))
 
     for here, text in _texts(data, ()):
+        if here and here[-1] in NAMES:
+            for lang in ("zh", "en"):
+                if "{{" in text[lang] or "}}" in text[lang]:
+                    found.append(issue("E106", at(here + (lang,)), detail=Label(
+                        f"{'.'.join(map(str, here + (lang,)))}：名称中不能含有 {{{{ 或 }}}}（占位符只能用在说明文字中）",
+                        f"{'.'.join(map(str, here + (lang,)))}: a name cannot contain {{{{ or }}}} (placeholders work in prose only)")))
         # a placeholder's name is the same in both languages ({{income.财政拨款}}); what it prints is English
         english = _without_figure_names(text["en"])
         match = CJK.search(english)
