@@ -43,8 +43,11 @@ BUDGET_LANGUAGES = {
     "en": {"html": "en", "name": "English", "read_in": "Read this page in English"},
 }
 
+# The plugin's settings (generator/settings.py has them all, with their defaults; an unknown
+# BUDGET_* name stops the build).
 BUDGET_PDF = True  # `invoke build --no-pdf` sets this to false for quick previews
 BUDGET_STRICT = False  # `invoke build --strict`: warnings stop the build too
 BUDGET_MESSAGES_LANG = "zh"
+BUDGET_DIR = "budgets"  # the budget files, under PATH
 
 READERS = {"rst": None}  # pages are Markdown; docutils has no zh localisation and would warn

@@ -15,23 +15,29 @@ ALL_CLEAR = Label("检查通过：没有发现问题。", "All clear: no problem
 NO_BUDGETS = Label("{where}: 找不到预算文件夹", "{where}: there is no budgets folder")
 
 
+def summary(issues: list[Issue], lang: str) -> str:
+    """The last line of a report: how many errors and warnings."""
+    errors = sum(1 for i in issues if i.severity == ERROR)
+    warnings = len(issues) - errors
+    return SUMMARY(lang).format(errors=errors, warnings=warnings) if issues else ALL_CLEAR(lang)
+
+
 def print_issues(issues: list[Issue], lang: str, out=None) -> None:
     out = out or sys.stderr
     for i in issues:
         print(i.format(lang), file=out)
-    errors = sum(1 for i in issues if i.severity == ERROR)
-    warnings = len(issues) - errors
-    print(SUMMARY(lang).format(errors=errors, warnings=warnings) if issues else ALL_CLEAR(lang), file=out)
+    print(summary(issues, lang), file=out)
 
 
-def check(content: Path, lang: str, strict: bool, as_json: bool) -> int:
+def check(content: Path, lang: str, strict: bool, as_json: bool, budgets: str | None = None) -> int:
     from .pipeline import load_content, page_issues
+    from .settings import BudgetSettings
 
-    if not (content / "budgets").is_dir():
-        where = content / "budgets"
+    where = (BudgetSettings(dir=budgets) if budgets else BudgetSettings()).budgets(content)
+    if not where.is_dir():
         print(NO_BUDGETS(lang).format(where=where), file=sys.stderr)
         return 1
-    result = load_content(content, root=Path.cwd())
+    result = load_content(content, root=Path.cwd(), budgets=where)
     result.issues += page_issues(content, root=Path.cwd())
     if as_json:
         print(json.dumps([i.as_dict() for i in result.issues], ensure_ascii=False, indent=2))
@@ -54,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("check", help="validate all content without rendering")
     p.add_argument("--content", type=Path, default=Path("content"))
+    p.add_argument("--budgets", metavar="DIR", help="the budget files' folder under --content (BUDGET_DIR; budgets)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--strict", action="store_true", help="warnings fail too")
     p.add_argument("--json", action="store_true", help="print the issues as JSON")
@@ -63,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--out", type=Path, default=Path("schema/budget.schema.json"))
     args = parser.parse_args(argv)
     if args.command == "check":
-        return check(args.content, args.lang, args.strict, args.json)
+        return check(args.content, args.lang, args.strict, args.json, args.budgets)
     if args.command == "codes":
         from .diagnostics import MESSAGES
 

@@ -98,6 +98,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E507": ("无法发布{what}：这里是挂载点，或与 .site 不在同一个文件系统上，无法原子替换；请用 --output 指定挂载点里面的文件夹（如 --output 挂载点/output）",
              "cannot publish {what}: this is a mount point, or not on the same file system as .site, so it cannot be swapped "
              "atomically; point --output at a folder inside the mount (e.g. --output MOUNT/output)"),
+    # ---- the build's settings (generator/settings.py)
+    "E601": ("未知的设置 {name}{hint}", "unknown setting {name}{hint}"),
+    "E602": ("设置 {name} = {value!r} 无效：{problem}", "setting {name} = {value!r} is invalid: {problem}"),
 }
 
 

@@ -1,14 +1,13 @@
 """File-system faults (read-only, permission denied, disk full …) as one clear line, never a traceback.
 
-`fault_issue(exc, what)` names what could not be written, where, and what to do; `stop()`
-prints that line in the build's language and exits 1.
+`fault_issue(exc, what)` names what could not be written, where, and what to do (the plugin
+logs it and stops the build, tasks.py prints it).
 """
 
 from __future__ import annotations
 
 import errno
 import os
-import sys
 from pathlib import Path
 
 from .diagnostics import Issue, Location, issue
@@ -49,8 +48,3 @@ def fault_issue(exc: OSError, what: str, fallback: Path | str | None = None) -> 
     code = CODES.get(exc.errno, "E506")
     problem = exc.strerror or type(exc).__name__
     return issue(code, where, what=WHAT[what], fix=FIX[what], problem=Label(problem, problem))
-
-
-def stop(exc: OSError, what: str, lang: str, fallback: Path | str | None = None) -> None:
-    print(fault_issue(exc, what, fallback).format(lang), file=sys.stderr)
-    raise SystemExit(1)

@@ -22,7 +22,6 @@ import logging
 import multiprocessing
 import os
 import re
-import shutil
 import subprocess
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -281,10 +280,3 @@ def _prune(cache_dir: Path, keep: set[Path], days: int = CACHE_DAYS) -> None:
     for path in cache_dir.glob("*.pdf"):
         if path not in keep and path.stat().st_mtime < cutoff:
             path.unlink(missing_ok=True)
-
-
-def place(jobs: list[Job]) -> None:
-    """Copy the prepared PDFs into output/."""
-    for job in jobs:
-        job.out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(job.cache_file, job.out)

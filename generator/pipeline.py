@@ -1,4 +1,4 @@
-"""load → validate → compute → check, for every budget file under content/budgets/.
+"""load → validate → compute → check, for every budget file under content/budgets/ (BUDGET_DIR).
 
 `load_content()` is the plain Python API the HTML and PDF stages (and `invoke check`)
 consume. It never raises on bad content: every problem is an `Issue`.
@@ -28,6 +28,7 @@ from .model import Budget, Text
 from .money import ZERO
 from .narrative import NarrativeWriter
 from .sanitise import markdown_html, removal_issues, text_location
+from .settings import BudgetSettings
 from .source import SourceFile, read_file
 from .tables import Table, build_tables
 from .validate import check_meaning, parse
@@ -365,8 +366,7 @@ def check_budget(db: DepartmentBudget) -> list[Issue]:
 # ---------------------------------------------------------------- all budgets
 
 
-def budget_files(content: Path) -> list[Path]:
-    folder = content / "budgets"
+def budget_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
@@ -421,13 +421,14 @@ def _year_number(text: object) -> int | None:
     return int(value)
 
 
-def load_content(content: Path, root: Path | None = None, phrasebooks=None) -> Content:
-    """`phrasebooks`: the narrative's languages ({lang: Phrasebook}, default zh and en)."""
+def load_content(content: Path, root: Path | None = None, budgets: Path | None = None, phrasebooks=None) -> Content:
+    """Every budget file under `budgets` (default: the BUDGET_DIR default under `content`);
+    `phrasebooks`: the narrative's languages ({lang: Phrasebook}, default zh and en)."""
     cat = catalogue_module.load()
     issues: list[Issue] = []
     parsed: list[tuple[SourceFile, Budget]] = []
     seen: dict[tuple, SourceFile] = {}
-    for path in budget_files(content):
+    for path in budget_files(budgets or BudgetSettings().budgets(content)):
         src, found = read_file(path, display_path(path, root))
         issues += found
         if src is None:

@@ -1,9 +1,14 @@
-"""The Pelican side: a generator that turns content/budgets/*.yaml into the bilingual site.
+"""The Pelican side: a generator that turns content/budgets/*.yaml (BUDGET_DIR) into the bilingual site.
 
 generate_context: load → validate → compute → check every budget, render every page in
 memory and read its figures back. Any error stops the build here, before a single file
 is written, so output/ is never half-written by bad content.
-generate_output: write the pages, the data files and the PDFs.
+generate_output: write exactly the pages that were verified, the data files and the PDFs,
+all through `BudgetGenerator.write`.
+
+Issues are logged (errors as errors, warnings as warnings, so `pelican --fatal warnings`
+stops on a budget warning); a build that must stop raises BuildFailed, which Pelican
+reports like any error (`pelican -r` goes on watching and rebuilds after the fix).
 """
 
 from __future__ import annotations
@@ -20,11 +25,13 @@ from collections import defaultdict
 from pathlib import Path
 
 from jinja2 import TemplateError, TemplateSyntaxError
+from pelican import signals
 from pelican.generators import Generator, PelicanTemplateNotFound
-from pelican.utils import get_relative_path, path_to_url
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
 
 from . import faults, pdf
-from .cli import print_issues
+from .buildlog import BuildFailed, report, show_issues, stop
+from .cli import summary
 from .diagnostics import Issue, Location, issue, sort_key
 from .i18n import Catalogues, other_languages
 from .labels import Label
@@ -33,25 +40,7 @@ from .pipeline import Content, DepartmentBudget, display_path, load_content, pag
 from .readback import verify
 from .render import View, department_url, pdf_download_name, pdf_name
 from .sanitise import clean
-
-log = logging.getLogger(__name__)
-
-
-def cache_dir(settings: dict) -> Path:
-    return Path(settings.get("BUDGET_CACHE") or Path(settings["PATH"]).parent / ".cache")
-
-
-class BuildStopped(SystemExit):
-    """Stops Pelican cleanly (no traceback): the issue list has already been printed."""
-
-    def __init__(self):
-        super().__init__(1)
-
-
-def stop(issues: list[Issue], settings: dict) -> None:
-    print_issues(issues, settings.get("BUDGET_MESSAGES_LANG", "zh"))
-    raise BuildStopped()
-
+from .settings import BudgetSettings, SettingsError
 
 def template_issue(exc: Exception, name: str, page: str) -> Issue:
     """A template mistake as an issue: the template file and line where it happened, and the error."""
@@ -71,40 +60,60 @@ def template_issue(exc: Exception, name: str, page: str) -> Issue:
     return issue("E401", Location(str(path), line), page=page, problem=f"{type(exc).__name__}: {message}")
 
 
+class _Rendered:
+    """A page rendered (and verified) in generate_context, given to Pelican's writer as a
+    template that renders to exactly that string."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def render(self, context: dict) -> str:
+        return self.text
+
+
 class BudgetGenerator(Generator):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.budget = BudgetSettings.of(self.settings)
+
     @property
     def langs(self) -> list[str]:
         return list(self.catalogues.languages)
 
     def generate_context(self):
         root = Path(self.settings.get("PATH_ROOT", Path(self.path).parent))
+        lang = self.budget.messages_lang
         books = phrasebooks(tuple(self.langs), tuple(self.catalogues.folders))
-        self.content: Content = load_content(Path(self.path), root=root, phrasebooks=books)
+        self.content: Content = load_content(Path(self.path), root=root, budgets=self.budget.budgets(self.path),
+                                             phrasebooks=books)
         for page in self.all_pages():
             self.content.issues += page.sanitised
         self.content.issues.sort(key=sort_key)
-        strict = self.settings.get("BUDGET_STRICT", False)
-        if self.content.failed(strict):
-            stop(self.content.issues, self.settings)
-        if self.content.issues:  # warnings only
-            print_issues(self.content.issues, self.settings.get("BUDGET_MESSAGES_LANG", "zh"))
+        if self.content.failed(self.budget.strict):
+            stop(self.content.issues, lang)
+        if report(self.content.issues, lang):  # warnings only: they stop the build only under --fatal warnings
+            raise BuildFailed(summary(self.content.issues, lang))
 
-        self.pdf_html: dict[tuple, str] = {}
+        # What generate_output writes: output path -> (the verified text, its template context).
+        self.outputs: dict[str, tuple[str, dict]] = {}
+        self.pdf_jobs: list[tuple[str, pdf.Job]] = []
         problems: list[Issue] = []
-        want_pdf = self.settings.get("BUDGET_PDF", True)
         for db in self.content.budgets:
             for lang in self.langs:
-                html = self.render_department(db, lang)
-                problems += verify(db, self.content.report(db), html, lang, f"{department_url(lang, db.year, db.slug)}index.html")
-                if want_pdf:
+                folder = department_url(lang, db.year, db.slug)
+                context = self.department_context(db, lang)
+                html = self.render_department(context, f"{folder}index.html")
+                problems += verify(db, self.content.report(db), html, lang, f"{folder}index.html")
+                self.outputs[f"{folder}index.html"] = (html, context)
+                if self.budget.pdf:
+                    name = f"{folder}{pdf_name(db, lang)}"
                     doc = self.render_pdf_html(db, lang)
-                    problems += verify(db, self.content.report(db), doc, lang, f"{department_url(lang, db.year, db.slug)}{pdf_name(db, lang)}")
-                    self.pdf_html[(db.slug, db.year, lang)] = doc
+                    problems += verify(db, self.content.report(db), doc, lang, name)
+                    self.pdf_jobs.append((name, pdf.Job(html=doc, out=Path(self.output_path) / name)))
         if problems:
-            stop(problems, self.settings)
-        self.try_templates()
-        self.pdf_jobs: list[pdf.Job] = []
-        if want_pdf and self.content.budgets:
+            stop(problems, self.budget.messages_lang)
+        self.render_indexes()
+        if self.pdf_jobs:
             self.prepare_pdfs()
         self.context["budgets"] = self.content.budgets
 
@@ -112,15 +121,11 @@ class BudgetGenerator(Generator):
         """Render the PDFs (or find them in the cache) before anything is written."""
         problems = pdf.preflight()
         if problems:
-            stop(problems, self.settings)
-        for (slug, year, lang), html in self.pdf_html.items():
-            db = next(d for d in self.content.budgets if (d.slug, d.year) == (slug, year))
-            out = Path(self.output_path) / department_url(lang, year, slug) / pdf_name(db, lang)
-            self.pdf_jobs.append(pdf.Job(html=html, out=out))
-        cache = cache_dir(self.settings) / "pdf"
-        problems, self.pdf_results = pdf.prepare(self.pdf_jobs, cache, self.theme)
+            stop(problems, self.budget.messages_lang)
+        cache = self.budget.cache_dir(self.path) / "pdf"
+        problems, self.pdf_results = pdf.prepare([job for _, job in self.pdf_jobs], cache, self.theme)
         if problems:
-            stop(problems, self.settings)
+            stop(problems, self.budget.messages_lang)
 
     # ---- rendering (in memory)
     def render(self, name: str, context: dict, page: str) -> str:
@@ -128,22 +133,23 @@ class BudgetGenerator(Generator):
         try:
             return self.get_template(name).render(context)
         except (TemplateError, PelicanTemplateNotFound) as exc:
-            stop([template_issue(exc, name, page)], self.settings)
+            stop([template_issue(exc, name, page)], self.budget.messages_lang)
 
     def page_context(self, path: str, variables: dict) -> dict:
         """What Pelican's writer gives a template written to `path`."""
         context = self.context.copy()
+        context.update(variables)
         if self.settings.get("RELATIVE_URLS", False):
             context["SITEURL"] = context["localsiteurl"] = path_to_url(get_relative_path(path))
         context["output_file"] = path
-        context.update(variables)
         return context
 
-    def try_templates(self) -> None:
-        """Render the index pages and the Markdown pages once in memory, so that a template
-        mistake stops the build here, before anything is written."""
+    def render_indexes(self) -> None:
+        """Render the index pages (kept for generate_output), and the Markdown pages once in
+        memory, so that a template mistake stops the build here, before anything is written."""
         for path, name, variables in self.index_pages():
-            self.render(name, self.page_context(path, variables), path)
+            context = self.page_context(path, variables)
+            self.outputs[path] = (self.render(name, context, path), context)
         for page in self.context.get("pages", []):
             for p in [page] + page.translations:
                 self.render(p.template, self.page_context(p.save_as, {"page": p}), p.save_as)
@@ -195,15 +201,14 @@ class BudgetGenerator(Generator):
         view = View(db, lang, self.content.report(db), self.catalogues)
         context.update({
             "v": view,
-            "pdf_url": pdf_name(db, lang) if self.settings.get("BUDGET_PDF", True) else None,
+            "pdf_url": pdf_name(db, lang) if self.budget.pdf else None,
             "pdf_download": pdf_download_name(view),
         })
         return context
 
-    def render_department(self, db: DepartmentBudget, lang: str) -> str:
-        context = self.department_context(db, lang)
-        context["SITEURL"] = "../../.."
-        return self.render("department", context, f"{department_url(lang, db.year, db.slug)}index.html")
+    def render_department(self, context: dict, path: str) -> str:
+        context = self.page_context(path, context)  # as Pelican's writer sets it: SITEURL = ../../..
+        return self.render("department", context, path)
 
     def render_pdf_html(self, db: DepartmentBudget, lang: str) -> str:
         context = self.department_context(db, lang)
@@ -212,21 +217,34 @@ class BudgetGenerator(Generator):
 
     # ---- writing
     def generate_output(self, writer):
-        relative = self.settings.get("RELATIVE_URLS", False)
-        for path, name, variables in self.index_pages():
-            writer.write_file(path, self.get_template(name), self.context, relative, **variables)
-
+        for path, (text, context) in self.outputs.items():
+            self.write(writer, path, text, context)
         for db in self.content.budgets:
             for lang in self.langs:
                 folder = department_url(lang, db.year, db.slug)
-                writer.write_file(f"{folder}index.html", self.get_template("department"),
-                                  self.department_context(db, lang), relative)
-                self.write_data(db, lang, Path(self.output_path) / folder)
-        pdf.place(self.pdf_jobs)
+                for name, text in self.data_files(db, lang).items():
+                    self.write(writer, f"{folder}{name}", text)
+        for name, job in self.pdf_jobs:
+            self.write(writer, name, job.cache_file.read_bytes())
 
-    def write_data(self, db: DepartmentBudget, lang: str, folder: Path) -> None:
+    def write(self, writer, name: str, content: str | bytes, context: dict | None = None) -> None:
+        """Every file of the budget site goes out here, `name` relative to the output folder: text
+        through Pelican's writer (its checks, its log line, its content_written signal), bytes
+        (the PDFs) the same way beside it."""
+        context = dict(self.context if context is None else context)
+        if isinstance(content, str):
+            writer.write_file(name, _Rendered(content), context, self.settings.get("RELATIVE_URLS", False))
+            return
+        path = sanitised_join(self.output_path, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(content)
+        logging.getLogger("pelican.writers").info('Writing "%s"', path)
+        signals.content_written.send(path, context=context)
+
+    def data_files(self, db: DepartmentBudget, lang: str) -> dict[str, str]:
         """Machine-readable copies beside the page: the tables, the reconciliation, CSV per table."""
-        folder.mkdir(parents=True, exist_ok=True)
+        files = {}
         data = {
             "year": db.year,
             "department": db.budget.department.model_dump(),
@@ -236,13 +254,13 @@ class BudgetGenerator(Generator):
                                 "cells": {k: str(v) for k, v in t.cells().items()}}
                        for number, t in db.tables.items()},
         }
-        (folder / "data.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        files["data.json"] = json.dumps(data, ensure_ascii=False, indent=1)
         reconciliation = {
             "year": db.year, "department": db.slug, "unit": "元",
             "all_agree": self.content.report(db).all_agree,
             "outcomes": [o.as_dict() for o in self.content.report(db).outcomes],
         }
-        (folder / "reconciliation.json").write_text(json.dumps(reconciliation, ensure_ascii=False, indent=1), encoding="utf-8")
+        files["reconciliation.json"] = json.dumps(reconciliation, ensure_ascii=False, indent=1)
         view = View(db, lang, self.content.report(db), self.catalogues)
         for number, table in db.tables.items():
             buf = io.StringIO()
@@ -254,7 +272,8 @@ class BudgetGenerator(Generator):
                     if value is not None:
                         w.writerow([f"{number}.{row.key}.{col.key}", view.t(row.label), view.t(col.label), str(value),
                                     view.cell(value) or "0.00"])
-            (folder / f"table-{number}.csv").write_text(buf.getvalue(), encoding="utf-8-sig")
+            files[f"table-{number}.csv"] = "\ufeff" + buf.getvalue()  # UTF-8 with a BOM, for spreadsheets
+        return files
 
 
 def get_generators(pelican):
@@ -305,20 +324,17 @@ class _CopyFaults(logging.Filter):
         return record.levelno >= self.shown_from
 
 
-def guard_writes(pelican) -> None:
+def guard_writes(pelican, budget: BudgetSettings) -> None:
     """Any file-system fault while Pelican builds (our writes, Pelican's writer, its theme copy,
     the PDF cache) stops the build with one line instead of Pelican's traceback."""
-    from pelican import signals
-
     run, settings = pelican.run, pelican.settings
 
     def what(exc: OSError) -> str:
         path = Path(os.fsdecode(exc.filename)).absolute() if exc.filename is not None else None
-        cache = cache_dir(settings).absolute()
+        cache = budget.cache_dir(settings["PATH"]).absolute()
         return "cache" if path is not None and (path == cache or cache in path.parents) else "site"
 
     def guarded_run():
-        lang = settings.get("BUDGET_MESSAGES_LANG", "zh")
         logger = logging.getLogger("pelican.utils")
         level, shown_from = logger.level, logger.getEffectiveLevel()
         copies = _CopyFaults(shown_from)
@@ -333,7 +349,9 @@ def guard_writes(pelican) -> None:
         try:
             run()
         except OSError as exc:
-            faults.stop(exc, what(exc), lang, settings["OUTPUT_PATH"])
+            fault = faults.fault_issue(exc, what(exc), settings["OUTPUT_PATH"])
+            report([fault], budget.messages_lang, count=False)
+            raise BuildFailed(fault.format(budget.messages_lang)) from exc
         finally:
             signals.finalized.disconnect(copied)
             logger.removeFilter(copies)
@@ -342,13 +360,42 @@ def guard_writes(pelican) -> None:
     pelican.run = guarded_run
 
 
-def register():
-    from pelican import signals
+def wait_after_failure(pelican) -> None:
+    """`pelican -r` runs a build that failed again at once, and again, until the content is
+    fixed: after a failed build, wait for a change (with Pelican's own watcher) first."""
+    from pelican.utils import wait_for_changes
 
+    run, failed = pelican.run, False
+
+    def watched_run():
+        nonlocal failed
+        if failed:
+            wait_for_changes("", pelican.settings)
+        failed = True
+        run()
+        failed = False
+
+    pelican.run = watched_run
+
+
+def start(pelican) -> None:
+    """When Pelican starts: the issue log, the BUDGET_* settings checked, the write-fault guard."""
+    show_issues()
+    try:
+        budget = BudgetSettings.of(pelican.settings)
+    except SettingsError as exc:
+        lang = pelican.settings.get("BUDGET_MESSAGES_LANG")
+        lang = lang if lang in ("zh", "en") else BudgetSettings().messages_lang
+        stop(exc.issues, lang)
+    guard_writes(pelican, budget)
+    wait_after_failure(pelican)
+
+
+def register():
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(install_i18n)
     signals.content_object_init.connect(sanitise_page)
-    signals.initialized.connect(guard_writes)
+    signals.initialized.connect(start)
 
 
 if __name__ == "__main__":  # pragma: no cover
