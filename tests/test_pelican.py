@@ -124,7 +124,8 @@ def test_the_written_page_is_the_verified_page(tmp_path, monkeypatch):
     verified: dict[str, str] = {}
     monkeypatch.setattr(plugin.BudgetGenerator, "render",
                         lambda self, *a: real_render(self, *a) + f"<!-- render {next(renders)} -->")
-    monkeypatch.setattr(plugin, "verify", lambda db, html, lang, what: verified.setdefault(what, html) and real_verify(db, html, lang, what))
+    monkeypatch.setattr(plugin, "verify", lambda db, report, html, lang, what: verified.setdefault(what, html)
+                        and real_verify(db, report, html, lang, what))
 
     def prepare(jobs, cache, theme):  # no WeasyPrint: each job's "PDF" is its own HTML
         cache.mkdir(parents=True)
