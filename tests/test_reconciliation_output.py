@@ -26,8 +26,8 @@ def test_the_json_lists_every_identity_with_both_sides(site, seed, lang):
     assert (data["year"], data["department"], data["unit"], data["all_agree"]) == (2024, SLUG, "元", True)
     outcomes = data["outcomes"]
     assert len(outcomes) == len(seed.outcomes) > 500
-    assert [(o["check"], o["family"], o["name"]["zh"], o["name"]["en"]) for o in outcomes] == [
-        (o.check.id, o.comparison.family, o.comparison.name.zh, o.comparison.name.en) for o in seed.outcomes]
+    assert [(o["check"], o["key"], o["family"], o["name"]["zh"], o["name"]["en"]) for o in outcomes] == [
+        (o.check.id, o.comparison.key, o.comparison.family, o.comparison.name.zh, o.comparison.name.en) for o in seed.outcomes]
     assert [c.id for c in CHECKS] == list(dict.fromkeys(o["check"] for o in outcomes))
     for o, computed in zip(outcomes, seed.outcomes):
         assert o["status"] == "ok", o
