@@ -68,8 +68,8 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.json:
             print(json.dumps([c.as_dict() for c in codes()], ensure_ascii=False, indent=2))
-        for c in [] if args.json else codes():
-            print(f"{c.code}  {c.title(args.lang)}  —  {c.message(args.lang)}")
+        for code in [] if args.json else codes():
+            print(f"{code.code}  {code.title(args.lang)}  —  {code.message(args.lang)}")
         return 0
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(schema_text(), encoding="utf-8")

@@ -268,7 +268,7 @@ class Location:
 class Issue:
     code: str
     location: Location
-    params: dict = field(default_factory=dict, compare=False, hash=False)
+    params: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def severity(self) -> str:
@@ -282,7 +282,7 @@ class Issue:
     def format(self, lang: str = "zh") -> str:
         return f"{self.location}: {self.code} {self.message(lang)}"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {
             "code": self.code,
             "severity": self.severity,
@@ -293,7 +293,7 @@ class Issue:
         }
 
 
-def issue(code: str, location: Location, /, **params) -> Issue:
+def issue(code: str, location: Location, /, **params: object) -> Issue:
     """An issue; `code` and `location` are positional-only, so a message may name a {code}."""
     if code not in MESSAGES:
         raise KeyError(code)
@@ -304,6 +304,6 @@ def errors(issues: list[Issue]) -> list[Issue]:
     return [i for i in issues if i.severity == ERROR]
 
 
-def sort_key(i: Issue):
+def sort_key(i: Issue) -> tuple[str, int, int, str]:
     loc = i.location
     return (loc.path, loc.line or 0, loc.col or 0, i.code)

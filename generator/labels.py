@@ -16,7 +16,7 @@ class Label:
     def __call__(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
 
-    def format(self, **kw) -> Label:
+    def format(self, **kw: object) -> Label:
         return Label(self.zh.format(**kw), self.en.format(**kw))
 
 

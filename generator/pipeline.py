@@ -17,8 +17,8 @@ from pydantic import BaseModel
 from . import catalogue as catalogue_module
 from . import semantic
 from .checks import Outcome, run
-from .diagnostics import ERROR, Issue, Location, issue, sort_key, suggestion
 from .claim_labels import Vocabulary
+from .diagnostics import ERROR, Issue, Location, issue, sort_key, suggestion
 from .figures import AMOUNT, COUNT, PERCENT, Figure, build_figures, closest, find_claims, matches, matching, split
 from .labels import ROUNDING_NOTE, Label
 from .ledger import Ledger, project_amount
@@ -315,7 +315,7 @@ def check_budget(db: DepartmentBudget) -> list[Issue]:
             found += removal_issues(value, markdown_html(value),
                                     lambda off, p=path, v=value: pos.within(p, v, off) if off is not None else pos.at(p))
     typed = _typed_claims(budget)
-    for key, (text, authored) in db.paragraphs.items():
+    for text, authored in db.paragraphs.values():
         if not authored:  # generated text is checked too: a bug in the generator must not publish
             for lang in ("zh", "en"):
                 found += check_text(_masked(text(lang), typed), db.figures, lambda off: Location(db.source.path), db.unit,

@@ -114,7 +114,8 @@ def verify(db: DepartmentBudget, html: str, lang: str, what: str) -> list[Issue]
         before = computed.get((o.check.id, o.comparison.key))
         same_as_computed = before is not None and (o.left_shown, o.right_shown) == (before.left_shown, before.right_shown)
         if o.status == "mismatch" and not same_as_computed:
-            found.append(issue("E301", where, name=Label(o.comparison.name.zh + "（按页面显示）", o.comparison.name.en + " (as displayed)"),
+            displayed = Label(o.comparison.name.zh + "（按页面显示）", o.comparison.name.en + " (as displayed)")
+            found.append(issue("E301", where, name=displayed,
                                left=money_text(o.left), right=money_text(o.right), op=relation(o.comparison.at_most),
                                diff=money_text(abs(o.left - o.right))))
     return found

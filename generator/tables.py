@@ -217,7 +217,8 @@ def table_04(ledger: Ledger) -> Table:
 def table_08(ledger: Ledger) -> Table:
     cat = ledger.catalogue
     lines = [line for line in ledger.lines if line.is_basic and line.source == "一般公共预算"]
-    tests = {"total": lambda line: True, "personnel": lambda line: line.is_personnel, "public": lambda line: not line.is_personnel}
+    tests = {"total": lambda line: True, "personnel": lambda line: line.is_personnel,
+             "public": lambda line: not line.is_personnel}
 
     def values(prefix: str) -> dict[str, Decimal]:
         return {k: ledger.sum(lambda line: line.economic.startswith(prefix) and t(line), lines) for k, t in tests.items()}

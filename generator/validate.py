@@ -14,7 +14,9 @@ import difflib
 import re
 import types
 import typing
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -93,7 +95,7 @@ EXPECTED = {
 LENGTH_CODES = {"int_parsing_size": "E122", "too_short": "E119", "string_too_short": "E120", "string_too_long": "E121"}
 
 
-def _format_issue(err: dict, src: SourceFile) -> Issue:
+def _format_issue(err: Mapping[str, Any], src: SourceFile) -> Issue:
     loc = tuple(err["loc"])
     kind = err["type"]
     value = err.get("input")
@@ -135,7 +137,7 @@ def _format_issue(err: dict, src: SourceFile) -> Issue:
     if kind == "string_pattern_mismatch":
         pattern = ctx["pattern"]
         if pattern.startswith(r"^\d"):
-            digits = re.search(r"\{(\d+)\}", pattern).group(1)
+            digits = re.findall(r"\{(\d+)\}", pattern)[0]
             return issue("E110", where, value=value, digits=digits)
         return issue("E118", where, field=field, value=value)
     if kind == "year_digits":
@@ -213,7 +215,7 @@ def check_meaning(budget: Budget | None, src: SourceFile, cat: Catalogue) -> lis
         if code is not None and code not in cat.functional:
             found.append(issue("E201", at(where), code=code, hint=suggestion(cat.nearest(code, cat.functional, 7))))
 
-    first_line_of: dict[tuple, int] = {}
+    first_line_of: dict[tuple, int | None] = {}
     used_functions, used_classes, all_codes_valid = set(), set(), True
     for i, line in enumerate(_list(data.get("basic"))):
         line = _dict(line)
@@ -234,7 +236,7 @@ def check_meaning(budget: Budget | None, src: SourceFile, cat: Catalogue) -> lis
         else:
             first_line_of[key] = at(("basic", i)).line
 
-    ids: dict[str, int] = {}
+    ids: dict[str, int | None] = {}
     for i, project in enumerate(_list(data.get("projects"))):
         project = _dict(project)
         known_function(project.get("function"), ("projects", i, "function"))
@@ -245,7 +247,7 @@ def check_meaning(budget: Budget | None, src: SourceFile, cat: Catalogue) -> lis
             else:
                 ids[project_id] = at(("projects", i, "id")).line
         form = _dict(project.get("form"))
-        here = ("projects", i, "form")
+        here: tuple[str | int, ...] = ("projects", i, "form")
         start, end = _valid(DATE, form.get("start")), _valid(DATE, form.get("end"))
         if start is not None and end is not None and end < start:
             found.append(issue("E207", at(here + ("end",)), start=start, end=end))

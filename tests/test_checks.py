@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, make_content, seed_text
 
 from generator import readback
 from generator.checks import CHECKS, run
@@ -25,8 +26,6 @@ from generator.labels import Label
 from generator.money import ZERO, grouped
 from generator.pipeline import load_content, outcome_issues
 from generator.readback import verify
-
-from conftest import ROOT, make_content, seed_text
 
 WAN = Decimal(10000)  # one 万元: a change the tables display exactly
 Mutation = Callable[[dict], None]

@@ -71,8 +71,10 @@ def _problems(tmp_path: Path, text: str, code: str) -> list[str]:
     ("E119", "FUNDING_LEVEL", "funding_level: []", "form.funding_level: needs at least one item"),
     ("E120", "  - name: {zh: 黄渡片区保安服务,", "  - name: {zh: '',", "name.zh: must not be empty"),
     ("E121", "  slug: anting-city-operations", "  slug: " + "a" * 81, "department.slug: too long (at most 80 characters)"),
-    ("E206", "    reserved_sme: 14607200", "    reserved_sme: 14607201", "reserved for SMEs (14607201 yuan) exceeds the purchase (14607200"),
-    ("E226", "    reserved_micro: 180000", "    reserved_micro: 22134401", "micro enterprises (22134401 yuan) exceeds the SME reservation (22134400"),
+    ("E206", "    reserved_sme: 14607200", "    reserved_sme: 14607201",
+     "reserved for SMEs (14607201 yuan) exceeds the purchase (14607200"),
+    ("E226", "    reserved_micro: 180000", "    reserved_micro: 22134401",
+     "micro enterprises (22134401 yuan) exceeds the SME reservation (22134400"),
     ("E214", "  total: 41166600", "  total: 41166600\n  operating_costs: 1", "remove last_year.operating_costs"),
 ])
 def test_each_kind_of_problem_has_its_own_code(tmp_path, code, old, new, words):
@@ -121,7 +123,7 @@ def _codes_cli(*args: str) -> str:
 def test_budget_codes_lists_code_title_and_message():
     zh, en = _codes_cli().splitlines(), _codes_cli("--lang", "en").splitlines()
     assert len(zh) == len(en) == len(MESSAGES)
-    for line_zh, line_en, c in zip(zh, en, codes()):
+    for line_zh, line_en, c in zip(zh, en, codes(), strict=True):
         assert line_zh.startswith(f"{c.code}  {c.title_zh}") and c.message_zh in line_zh
         assert line_en.startswith(f"{c.code}  {c.title_en}") and c.message_en in line_en
     listed = json.loads(_codes_cli("--json"))

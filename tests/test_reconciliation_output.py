@@ -50,7 +50,8 @@ def test_the_json_shows_the_key_figures(site):
     assert subs["left"]["keys"] == ["form.yiwangtongguan.sub.0", "form.yiwangtongguan.sub.1"]
     assert (subs["left"]["value"], subs["right"]["value"]) == ("2754000", "2754000")  # its total budget
     performance = by_name["Projects with performance forms ≤ project expenditure"]
-    assert (performance["relation"], performance["left"]["value"], performance["right"]["value"]) == ("<=", "52951000", "52951000")
+    assert (performance["relation"], performance["left"]["value"],
+            performance["right"]["value"]) == ("<=", "52951000", "52951000")
 
 
 class _Section(HTMLParser):
