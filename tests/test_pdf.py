@@ -339,7 +339,7 @@ def test_rendering_never_reaches_the_network(monkeypatch, tmp_path, head, body, 
     monkeypatch.setattr(socket.socket, "connect", no_network)
     monkeypatch.setattr(socket, "create_connection", no_network)
     messages = _prepare_one(tmp_path, body, head)
-    assert len(messages) == 1 and "E404" in messages[0], messages
+    assert len(messages) == 1 and "E403" in messages[0], messages
     assert f"refusing to fetch {url}" in messages[0]
     assert not list((tmp_path / "cache").glob("*.pdf"))  # nothing cached, nothing published
 
