@@ -1,4 +1,4 @@
-"""Tasks (invoke): check, build, serve, livereload, test, schema, bench.
+"""Tasks (invoke): check, build, serve, livereload, test, lint, schema, bench.
 
     invoke check            validate all content without rendering (exit 1 on errors)
     invoke build            the whole site, HTML + PDF, into output/
@@ -6,7 +6,8 @@
     (--content DIR, --output DIR, --cache DIR: other folders, e.g. for tests)
     invoke serve            serve output/ at http://localhost:8000
     invoke livereload       rebuild on every change and reload the browser
-    invoke test             the whole test suite
+    invoke test             ruff, mypy and the whole test suite (--fast: without PDF rendering)
+    invoke lint             ruff and mypy only
     invoke i18n             regenerate the message catalogue (.pot) and update the .po files
 """
 
@@ -115,10 +116,26 @@ def livereload(c, port=8000, pdf=False, lang="zh", content=None, output=None, ca
     server.serve(host="localhost", port=int(port), root=str(out))
 
 
-@task(help={"args": "extra pytest arguments, e.g. -k pdf"})
-def test(c, args=""):
-    """Run the whole test suite."""
-    c.run(f"{PY} -m pytest {args}", pty=False)
+def _lint(c) -> None:
+    with c.cd(str(ROOT)):  # the settings (and mypy's file list) are in pyproject.toml
+        c.run(f"{shlex.quote(PY)} -m ruff check .", pty=False)
+        c.run(f"{shlex.quote(PY)} -m mypy", pty=False)
+
+
+@task
+def lint(c):
+    """ruff and mypy (settings in pyproject.toml)."""
+    _lint(c)
+
+
+@task(help={"args": "extra pytest arguments, e.g. -k pdf",
+            "fast": "leave out the tests that render PDFs or need a browser (well under a minute)",
+            "lint": "run ruff and mypy first (default); --no-lint to skip them"})
+def test(c, args="", fast=False, lint=True):
+    """Run ruff, mypy and the whole test suite (--fast: everything but PDF rendering and browsers)."""
+    if lint:
+        _lint(c)
+    c.run(f"{PY} -m pytest{' --fast' if fast else ''} {args}", pty=False)
 
 
 @task

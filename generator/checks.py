@@ -28,6 +28,13 @@ class Comparison:
     at_most: bool = False  # left <= right instead of left == right
     family: str = ""  # the identity this comparison instantiates, e.g. "03.row=basic+project"
 
+    @property
+    def key(self) -> str:
+        """Its stable identity, whatever the language: the family and the figure it checks, the
+        side that is one figure (e.g. `03.row=basic+project:03.2120199.total`); unique (tested)."""
+        side = self.right if len(self.left) != 1 and len(self.right) == 1 else self.left
+        return f"{self.family}:{'+'.join(side)}"
+
 
 @dataclass(frozen=True)
 class Check:
@@ -295,6 +302,7 @@ class Outcome:
         c = self.comparison
         return {
             "check": self.check.id,
+            "key": c.key,
             "family": c.family,
             "name": {"zh": c.name.zh, "en": c.name.en},
             "relation": "<=" if c.at_most else "=",

@@ -14,6 +14,7 @@ figures.py). Project, functional-class and economic-class names are added per bu
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
@@ -84,20 +85,21 @@ class Named:
 class Vocabulary:
     """The label vocabulary of one budget: LABELS plus its projects' and classes' names."""
 
-    def __init__(self, extra: list[tuple[str, str, tuple[str, ...]]] = ()):
+    def __init__(self, extra: Sequence[tuple[str, str, tuple[str, ...]]] = ()):
         self.entries: list[tuple[re.Pattern, tuple[str, ...], tuple[str, ...]]] = []  # (words, amounts, shares)
         for zh, en, amounts, shares in LABELS:
             for words in zh + en:
                 self.entries.append((_words(words), amounts, shares))
-        for zh, en, amounts in extra:
+        for name_zh, name_en, amounts in extra:
             # a one-word English name ("Health") is too common a word to name a figure
-            for words in (zh, en) if " " in en.strip() else (zh,):
+            for words in (name_zh, name_en) if " " in name_en.strip() else (name_zh,):
                 if len(_normal(words)) >= 3:
                     self.entries.append((_words(words), amounts, ()))
 
     @classmethod
     def of(cls, budget, catalogue, figures: dict[str, Figure]) -> Vocabulary:
-        extra = [(p.name.zh, p.name.en, (f"project.{p.id}", f"project.{p.id}.*")) for p in budget.projects]
+        extra: list[tuple[str, str, tuple[str, ...]]] = [
+            (p.name.zh, p.name.en, (f"project.{p.id}", f"project.{p.id}.*")) for p in budget.projects]
         for prefix, table in (("function", catalogue.functional), ("economic", catalogue.economic)):
             codes = {k.split(".")[1] for k in figures if k.startswith(prefix + ".")}
             extra += [(table[c].zh, table[c].en, (f"{prefix}.{c}*",)) for c in sorted(codes) if c in table]

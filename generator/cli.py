@@ -1,4 +1,4 @@
-"""Command line: `budget check` and `budget schema` (tasks.py calls these)."""
+"""Command line: `budget check`, `budget codes` and `budget schema` (tasks.py calls these)."""
 
 from __future__ import annotations
 
@@ -64,18 +64,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--strict", action="store_true", help="warnings fail too")
     p.add_argument("--json", action="store_true", help="print the issues as JSON")
-    c = sub.add_parser("codes", help="list every issue code with its message")
+    c = sub.add_parser("codes", help="list every issue code with its title and message")
     c.add_argument("--lang", choices=("zh", "en"), default="zh")
+    c.add_argument("--json", action="store_true", help="print the codes as JSON")
     s = sub.add_parser("schema", help="write the JSON Schema of the budget format")
     s.add_argument("--out", type=Path, default=Path("schema/budget.schema.json"))
     args = parser.parse_args(argv)
     if args.command == "check":
         return check(args.content, args.lang, args.strict, args.json, args.budgets)
     if args.command == "codes":
-        from .diagnostics import MESSAGES
+        from .diagnostics import codes
 
-        for code, (zh, en) in MESSAGES.items():
-            print(f"{code}  {zh if args.lang == 'zh' else en}")
+        if args.json:
+            print(json.dumps([c.as_dict() for c in codes()], ensure_ascii=False, indent=2))
+        for code in [] if args.json else codes():
+            print(f"{code.code}  {code.title(args.lang)}  —  {code.message(args.lang)}")
         return 0
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(schema_text(), encoding="utf-8")

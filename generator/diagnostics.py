@@ -22,23 +22,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
              "duplicate key {key!r} (first written on line {first_line}); write each key once per level"),
     "E104": ("未知的字段 {key!r}{hint}", "unknown field {key!r}{hint}"),
     "E105": ("缺少必填字段 {key!r}", "missing required field {key!r}"),
-    "E106": ("取值无效：{detail}", "invalid value: {detail}"),
+    "E106": ("取值类型不对：{field} 应为{expected}", "wrong kind of value: {field}: expected {expected}"),
     "E107": ("金额不能为负数：{value}", "an amount cannot be negative: {value}"),
     "E108": ("金额 {value} 的小数位过多：金额以元为单位，最多两位小数（分）",
              "amount {value} has too many decimals: amounts are in yuan with at most 2 decimals"),
     "E109": ("{value!r} 不是有效金额：请写不带千分位逗号的数字，单位为元，如 372900 或 33694700.86",
              "{value!r} is not a valid amount: write a plain number in yuan without commas, e.g. 372900 or 33694700.86"),
-    "E110": ("编码 {value!r} 格式不对：{detail}", "code {value!r} is malformed: {detail}"),
+    "E110": ("编码 {value!r} 格式不对：应为 {digits} 位数字", "code {value!r} is malformed: expected {digits} digits"),
     "E111": ("{value!r} 不是可选值之一：{choices}", "{value!r} is not one of the allowed values: {choices}"),
     "E112": ("文件内容应是一个预算（键值映射），{problem}", "the file should hold one budget (a mapping); {problem}"),
     "E113": ("年度 {value!r} 写法不对：请写四位数字，如 2024", "the year {value!r} is not written as 4 digits: write it like 2024"),
+    "E114": ("取值无效：{field}：没有填写值", "invalid value: {field}: has no value"),
+    "E115": ("取值无效：{field}：金额 {value} 太大，不能超过 {limit} 元", "invalid value: {field}: the amount {value} is too large (at most {limit} yuan)"),
+    "E116": ("取值无效：{field}：{value} 不能小于 {limit}", "invalid value: {field}: {value} must be at least {limit}"),
+    "E117": ("取值无效：{field}：{value} 不能大于 {limit}", "invalid value: {field}: {value} must be at most {limit}"),
+    "E118": ("取值无效：{field}：{value!r} 只能含小写字母、数字和连字符（-）",
+             "invalid value: {field}: {value!r} may only contain lower-case letters, digits and hyphens"),
+    "E119": ("取值无效：{field}：至少需要一项", "invalid value: {field}: needs at least one item"),
+    "E120": ("取值无效：{field}：不能为空", "invalid value: {field}: must not be empty"),
+    "E121": ("取值无效：{field}：太长，最多 {limit} 个字符", "invalid value: {field}: too long (at most {limit} characters)"),
+    "E122": ("取值无效：{field}：数字 {value} 太大", "invalid value: {field}: the number {value} is too large"),
+    "E123": ("取值无效：{field}：不符合格式要求（{problem}）", "invalid value: {field}: {problem}"),
+    "E124": ("YAML 别名（*）引用了包含它自身的内容", "a YAML alias (*) refers to a value that contains it"),
+    "E125": ("键必须是简单文字", "keys must be plain text"),
+    "E126": ("不支持 YAML 合并键 <<，请直接写出字段", "YAML merge keys (<<) are not supported: write the fields out"),
     # ---- meaning of the content
     "E201": ("支出功能分类科目 {code} 不在分类目录中{hint}", "functional classification code {code} is not in the catalogue{hint}"),
     "E202": ("经济分类科目 {code} 不在分类目录中{hint}", "economic classification code {code} is not in the catalogue{hint}"),
     "E203": ("项目标识 {id!r} 重复（第一次出现在第 {first_line} 行）", "project id {id!r} is used twice (first on line {first_line})"),
     "E204": ("{year} 年的部门 {slug!r} 已在 {other} 中定义", "department {slug!r} for {year} is already defined in {other}"),
     "E205": ("未找到项目 {id!r}{hint}", "there is no project {id!r}{hint}"),
-    "E206": ("{detail}", "{detail}"),
+    "E206": ("面向中小企业预留 {sme} 元超过采购金额 {amount} 元", "the amount reserved for SMEs ({sme} yuan) exceeds the purchase ({amount} yuan)"),
     "E207": ("结束时间 {end} 早于开始时间 {start}", "end date {end} is before start date {start}"),
     "E208": ("项目总预算 {total} 元小于项目当年预算 {this_year} 元", "total budget {total} yuan is less than this year's budget {this_year} yuan"),
     "E209": ("占位符 {{{{{key}}}}} 没有对应的计算数{hint}", "placeholder {{{{{key}}}}} names no computed figure{hint}"),
@@ -47,12 +61,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E211": ("{code} 在本预算中没有对应的支出，这段“主要用于”不会出现", "{code} has no spending in this budget, so this purpose text would never appear"),
     "E212": ("声明数 {key!r} 没有对应的计算数{hint}", "declared figure {key!r} names no computed figure{hint}"),
     "W213": ("英文文本仍含中文字符：{snippet!r}", "the English text still contains Chinese characters: {snippet!r}"),
-    "E214": ("{detail}", "{detail}"),
+    "E214": ("事业单位没有机关运行经费，请删除 last_year.operating_costs（或把 department.kind 改为 行政/参公）",
+             "public institutions (事业) have no 机关运行经费: remove last_year.operating_costs or change department.kind"),
     "W215": ("同一功能科目、经济科目和资金来源的基本支出写了两行（另一行在第 {first_line} 行），是否重复录入？",
              "two basic lines with the same function, economic code and source (other on line {first_line}): typed twice?"),
     "W216": ("{what}已删除：网页只发布安全的 Markdown 和 HTML（不允许脚本、事件属性、样式、外部资源和 javascript: 等链接），请删去或改写",
              "{what} removed: the site publishes only safe Markdown and HTML (no scripts, event attributes, styles, "
              "remote resources or javascript:-style links); delete or rewrite it"),
+    "E226": ("面向小微企业预留 {micro} 元超过面向中小企业预留 {sme} 元（小微企业预留是中小企业预留的一部分）",
+             "the amount reserved for micro enterprises ({micro} yuan) exceeds the SME reservation ({sme} yuan), of which it is a part"),
     # ---- data that reconciles but cannot be right (generator/semantic.py)
     "E220": ("经济分类 {code} {name} 的财政拨款基本支出为 {basic}，但 three_public 中“{kind}”只有 {stated}：表05/08 与表09和第六部分的“三公”经费会互相矛盾；请在 three_public 中录入这笔{kind}，或核对经济分类",
              "the basic lines on economic code {code} ({name}) funded by appropriations total {basic}, but three_public records only {stated} of {kind}: tables 05/08 would contradict table 09 and section 6; record it in three_public, or check the economic code"),
@@ -80,10 +97,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E304": ("声明数 {key} = {stated}，但按明细计算为 {computed}", "declared figure {key} = {stated}, but the line items give {computed}"),
     "E306": ("上年数 {key} 填写为 {stated}，但 {year} 年预算文件计算为 {computed}", "last year's {key} is stated as {stated}, but the {year} budget file gives {computed}"),
     "W307": ("上年预算执行数 {executed} 元大于上年预算额 {budget} 元", "last year's executed amount {executed} yuan exceeds last year's budget {budget} yuan"),
-    "E308": ("{detail}", "{detail}"),
-    "E309": ("渲染后的表格无法读回：{detail}", "a rendered table cannot be read back: {detail}"),
+    "E308": ("系统中没有中文字体，PDF 中的中文会显示为空框。请安装：{install}（或用 invoke build --no-pdf 跳过 PDF）",
+             "no Chinese font is installed, so the PDF would show Chinese as empty boxes. Install one: {install} "
+             "(or skip the PDFs: invoke build --no-pdf)"),
+    "E309": ("渲染后的表格无法读回：{key} 显示为 {text!r}，不是金额", "a rendered table cannot be read back: {key} shows {text!r}, not an amount"),
+    "E320": ("渲染后的表格无法读回：{key} 出现了不止一次", "a rendered table cannot be read back: {key} appears more than once"),
+    "E321": ("渲染后的表格无法读回：缺少 {key}（应为 {expected}）", "a rendered table cannot be read back: {key} is missing (should be {expected})"),
+    "E322": ("渲染后的表格无法读回：{key} 显示 {shown}，应为 {expected}", "a rendered table cannot be read back: {key} shows {shown}, should be {expected}"),
+    "E323": ("渲染后的表格无法读回：多出了 {key}", "a rendered table cannot be read back: unexpected {key}"),
+    "E324": ("渲染后的表格无法读回：文字中的 {{{{{name}}}}} 显示 {text!r}，应为 {expected!r}",
+             "a rendered table cannot be read back: {{{{{name}}}}} in the text shows {text!r}, should be {expected!r}"),
     # ---- the theme
     "E401": ("模板错误（生成 {page} 时）：{problem}", "template error (while rendering {page}): {problem}"),
+    # ---- the PDF (generator/pdf.py)
+    "E402": ("缺少 libharfbuzz-subset0，无法快速嵌入字体子集。请安装：{install}",
+             "libharfbuzz-subset0 is missing, so fonts cannot be subset quickly. Install it: {install}"),
+    "E403": ("PDF 生成失败：{problem}", "PDF rendering failed: {problem}"),
+    "E404": ("WeasyPrint 警告（视为错误）：{warning}", "WeasyPrint warning (treated as an error): {warning}"),
     # ---- writing the site (generator/faults.py); the published site stays as it was
     "E501": ("无法写入{what}：文件系统是只读的；请让它可写。{fix}", "cannot write {what}: the file system is read-only; make it writable. {fix}"),
     "E502": ("没有权限写入{what}（请检查文件夹的所有者和权限：ls -ld）。{fix}",
@@ -102,6 +132,118 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E601": ("未知的设置 {name}{hint}", "unknown setting {name}{hint}"),
     "E602": ("设置 {name} = {value!r} 无效：{problem}", "setting {name} = {value!r} is invalid: {problem}"),
 }
+
+
+# code: (zh, en) short title: what kind of problem it is (`budget codes` lists it).
+TITLES: dict[str, tuple[str, str]] = {
+    "E101": ("无法读取文件", "file unreadable"),
+    "E102": ("YAML 语法错误", "YAML syntax error"),
+    "E103": ("重复的键", "duplicate key"),
+    "E104": ("未知字段", "unknown field"),
+    "E105": ("缺少必填字段", "missing field"),
+    "E106": ("取值类型不对", "wrong kind of value"),
+    "E107": ("金额为负数", "negative amount"),
+    "E108": ("金额小数位过多", "too many decimals"),
+    "E109": ("不是有效金额", "not an amount"),
+    "E110": ("编码位数不对", "malformed code"),
+    "E111": ("不是可选值", "not an allowed value"),
+    "E112": ("文件不是一个预算", "not one budget"),
+    "E113": ("年度不是四位数字", "year not 4 digits"),
+    "E114": ("没有填写值", "no value"),
+    "E115": ("金额太大", "amount too large"),
+    "E116": ("数值小于下限", "below the minimum"),
+    "E117": ("数值大于上限", "above the maximum"),
+    "E118": ("标识含不允许的字符", "identifier with other characters"),
+    "E119": ("列表为空", "empty list"),
+    "E120": ("文字为空", "empty text"),
+    "E121": ("文字太长", "text too long"),
+    "E122": ("数字太大", "number too large"),
+    "E123": ("其他格式错误（校验器的原文）", "other format error (the validator's words)"),
+    "E124": ("别名引用自身", "recursive alias"),
+    "E125": ("键不是文字", "key not text"),
+    "E126": ("YAML 合并键", "YAML merge key"),
+    "E201": ("未知的功能分类科目", "unknown functional code"),
+    "E202": ("未知的经济分类科目", "unknown economic code"),
+    "E203": ("项目标识重复", "duplicate project id"),
+    "E204": ("部门重复", "duplicate department"),
+    "E205": ("未知项目", "unknown project"),
+    "E206": ("中小企业预留超过采购额", "SME reservation over the purchase"),
+    "E207": ("结束早于开始", "end before start"),
+    "E208": ("总预算小于当年预算", "total below this year"),
+    "E209": ("占位符没有对应的数", "unknown placeholder"),
+    "E210": ("占位符写法不对", "malformed placeholder"),
+    "E211": ("“主要用于”没有对应支出", "purpose without spending"),
+    "E212": ("声明数没有对应的数", "unknown declared figure"),
+    "W213": ("英文中有中文", "Chinese in the English text"),
+    "E214": ("事业单位填了机关运行经费", "operating costs of a public institution"),
+    "W215": ("基本支出重复录入", "basic line typed twice"),
+    "W216": ("不安全的内容已删除", "unsafe content removed"),
+    "E226": ("小微企业预留超过中小企业预留", "micro reservation over the SME one"),
+    "E220": ("“三公”经费漏录", "three public expenses not recorded"),
+    "W221": ("机关运行经费为 0", "no agency operating costs"),
+    "W222": ("经济分类与功能分类不常见的组合", "unusual economic code for the function"),
+    "W223": ("原因与数据相反", "reason contradicts the figures"),
+    "E224": ("实施期不在预算年度内", "period outside the budget year"),
+    "W225": ("占位文字", "placeholder text"),
+    "E301": ("核对不符", "does not reconcile"),
+    "W302": ("四舍五入尾差", "rounding difference"),
+    "E303": ("文字中的数不是计算数", "a number in the text matches no figure"),
+    "E310": ("文字中的数不是所指的数", "a number is not the figure its label names"),
+    "E311": ("占位符不是所指的数", "a placeholder is not the figure its label names"),
+    "E304": ("声明数不符", "declared figure differs"),
+    "E306": ("上年数不符", "last year's figure differs"),
+    "W307": ("上年执行数大于预算数", "last year executed over budget"),
+    "E308": ("没有中文字体", "no Chinese font"),
+    "E309": ("页面上的数不是金额", "a displayed figure is not an amount"),
+    "E320": ("页面上的数重复", "a displayed figure twice"),
+    "E321": ("页面缺少一个数", "a figure missing from the page"),
+    "E322": ("页面上的数与计算不符", "a displayed figure differs"),
+    "E323": ("页面多出一个数", "an unexpected figure on the page"),
+    "E324": ("文字中的数显示不对", "a figure in the text displayed wrong"),
+    "E401": ("模板错误", "template error"),
+    "E402": ("缺少 libharfbuzz-subset0", "libharfbuzz-subset0 missing"),
+    "E403": ("PDF 生成失败", "PDF rendering failed"),
+    "E404": ("WeasyPrint 警告", "WeasyPrint warning"),
+    "E501": ("只读文件系统", "read-only file system"),
+    "E502": ("没有写权限", "permission denied"),
+    "E503": ("磁盘已满", "disk full"),
+    "E504": ("超过文件大小上限", "file size limit"),
+    "E505": ("文件与文件夹冲突", "file where a folder should be"),
+    "E506": ("其他写入错误", "other write error"),
+    "E507": ("无法原子替换", "cannot swap atomically"),
+    "E601": ("未知的设置", "unknown setting"),
+    "E602": ("设置无效", "invalid setting"),
+}
+
+
+@dataclass(frozen=True)
+class Code:
+    """One kind of problem: its code, title and message template, in both languages."""
+
+    code: str
+    title_zh: str
+    title_en: str
+    message_zh: str
+    message_en: str
+
+    @property
+    def severity(self) -> str:
+        return WARNING if self.code.startswith("W") else ERROR
+
+    def title(self, lang: str = "zh") -> str:
+        return self.title_zh if lang == "zh" else self.title_en
+
+    def message(self, lang: str = "zh") -> str:
+        return self.message_zh if lang == "zh" else self.message_en
+
+    def as_dict(self) -> dict[str, object]:
+        return {"code": self.code, "severity": self.severity, "title": {"zh": self.title_zh, "en": self.title_en},
+                "message": {"zh": self.message_zh, "en": self.message_en}}
+
+
+def codes() -> list[Code]:
+    """Every code, in the order of MESSAGES."""
+    return [Code(c, *TITLES[c], *MESSAGES[c]) for c in MESSAGES]
 
 
 def suggestion(candidates: list[str]) -> Label:
@@ -131,7 +273,7 @@ class Location:
 class Issue:
     code: str
     location: Location
-    params: dict = field(default_factory=dict, compare=False, hash=False)
+    params: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def severity(self) -> str:
@@ -145,7 +287,7 @@ class Issue:
     def format(self, lang: str = "zh") -> str:
         return f"{self.location}: {self.code} {self.message(lang)}"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {
             "code": self.code,
             "severity": self.severity,
@@ -156,7 +298,7 @@ class Issue:
         }
 
 
-def issue(code: str, location: Location, /, **params) -> Issue:
+def issue(code: str, location: Location, /, **params: object) -> Issue:
     """An issue; `code` and `location` are positional-only, so a message may name a {code}."""
     if code not in MESSAGES:
         raise KeyError(code)
@@ -167,6 +309,6 @@ def errors(issues: list[Issue]) -> list[Issue]:
     return [i for i in issues if i.severity == ERROR]
 
 
-def sort_key(i: Issue):
+def sort_key(i: Issue) -> tuple[str, int, int, str]:
     loc = i.location
     return (loc.path, loc.line or 0, loc.col or 0, i.code)

@@ -32,7 +32,7 @@ CODES = {
 }
 
 
-def _shown(path) -> str:
+def _shown(path: str | bytes | os.PathLike[str]) -> str:
     path = os.fsdecode(path)
     try:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
@@ -45,6 +45,6 @@ def fault_issue(exc: OSError, what: str, fallback: Path | str | None = None) -> 
     when the error does not say which file (a write that fails on close)."""
     path = exc.filename if exc.filename is not None else fallback
     where = Location(_shown(path) if path is not None else "?")
-    code = CODES.get(exc.errno, "E506")
+    code = CODES.get(exc.errno, "E506") if exc.errno is not None else "E506"
     problem = exc.strerror or type(exc).__name__
     return issue(code, where, what=WHAT[what], fix=FIX[what], problem=Label(problem, problem))

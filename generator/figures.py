@@ -15,8 +15,9 @@ from decimal import Decimal
 from . import vocab
 from .ledger import APPROPRIATIONS, Ledger, project_amount
 from .model import Budget
-from .numerals import NUMERAL, parse as parse_numeral
 from .money import UNIT_FACTORS, ZERO, prose_amount, prose_percent, round_half_up
+from .numerals import NUMERAL
+from .numerals import parse as parse_numeral
 from .tables import Table
 
 AMOUNT, PERCENT, COUNT = "amount", "percent", "count"
@@ -225,7 +226,8 @@ PERCENT_RE = re.compile(NUMBER + _EMPHASIS + r"\s*(?:[%％]|per\s?cent\b|percent
 COUNT_RE = re.compile(
     r"(?<!第)(?<!\d)(?<!\d[.,])(\d+)\s*个项目(?!组|点|部|经理|库|区|负责人|单位|子)"
     + r"|项目(?:数|个数|总数)?(?:为|共|有|共有)?\s*(\d+)\s*个(?![\u4e00-\u9fff])"
-    + r"|(?<![\d.,])\b(\d{1,3})\s+projects?\b(?![-\s]+(?:managers?|teams?|sites?|officers?|leaders?|offices?|staff|units?|areas?)\b)",
+    + r"|(?<![\d.,])\b(\d{1,3})\s+projects?\b"
+    + r"(?![-\s]+(?:managers?|teams?|sites?|officers?|leaders?|offices?|staff|units?|areas?)\b)",
     re.I,
 )
 # Chinese numerals: 五千七百一十五万元, 一千二百三十四点五六万元, 百分之十二, 三个项目. Not after 第

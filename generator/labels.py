@@ -59,7 +59,7 @@ class Label(Mapping):
                 return self._texts[key]
         raise KeyError(lang)
 
-    def format(self, **kw) -> Label:
+    def format(self, **kw: object) -> Label:
         return Label({lang: text.format(**kw) for lang, text in self._texts.items()})
 
 

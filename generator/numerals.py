@@ -60,11 +60,11 @@ def _integer(text: str) -> int | None:
             if not low:
                 return h * factor
             zero = low.startswith(("零", "〇"))
-            l = _integer(low[1:] if zero else low)
+            rest = _integer(low[1:] if zero else low)
             # 一万零五百 = 10500; without the 零 the next place must be the highest: 一万五千, not 一万五
-            if l is None or l >= factor or (l < factor // 10) != zero:
+            if rest is None or rest >= factor or (rest < factor // 10) != zero:
                 return None
-            return h * factor + l
+            return h * factor + rest
     return _below_10000(text)
 
 

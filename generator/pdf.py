@@ -26,12 +26,12 @@ import subprocess
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from html import escape as html_escape, unescape as html_unescape
+from html import escape as html_escape
+from html import unescape as html_unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Issue, Location, issue
-from .labels import Label
 
 THEME_STATIC = "static"
 STYLESHEETS = ("css/pdf.css",)
@@ -107,17 +107,11 @@ def preflight() -> list[Issue]:
     """Stop before rendering when the PDFs would come out wrong or the build would fail late."""
     found = []
     if not cjk_fonts():
-        found.append(issue("E308", Location("PDF"), detail=Label(
-            f"系统中没有中文字体，PDF 中的中文会显示为空框。请安装：{INSTALL_FONTS}"
-            "（或用 invoke build --no-pdf 跳过 PDF）",
-            "no Chinese font is installed, so the PDF would show Chinese as empty boxes. "
-            f"Install one: {INSTALL_FONTS} (or skip the PDFs: invoke build --no-pdf)")))
+        found.append(issue("E308", Location("PDF"), install=INSTALL_FONTS))
     if ctypes.util.find_library("harfbuzz-subset") is None:
         # WeasyPrint would fall back to fontTools (20× slower on CJK fonts) with a warning,
         # and warnings fail the build: say so now, with the fix.
-        found.append(issue("E308", Location("PDF"), detail=Label(
-            f"缺少 libharfbuzz-subset0，无法快速嵌入字体子集。请安装：{INSTALL_SUBSET}",
-            f"libharfbuzz-subset0 is missing, so fonts cannot be subset quickly. Install it: {INSTALL_SUBSET}")))
+        found.append(issue("E402", Location("PDF"), install=INSTALL_SUBSET))
     return found
 
 
@@ -264,10 +258,9 @@ def prepare(jobs: list[Job], cache_dir: Path, theme: str, workers: int | None = 
     for r in results:
         log.info("PDF %s: %s", r.out, "unchanged (from cache)" if r.cached else f"rendered in {r.seconds:.2f} s, {r.pages} pages")
         if r.error:
-            found.append(issue("E308", Location(r.out), detail=Label(f"PDF 生成失败：{r.error}", f"PDF rendering failed: {r.error}")))
+            found.append(issue("E403", Location(r.out), problem=r.error))
         for w in r.warnings:
-            found.append(issue("E308", Location(r.out), detail=Label(f"WeasyPrint 警告（视为错误）：{w}",
-                                                                     f"WeasyPrint warning (treated as an error): {w}")))
+            found.append(issue("E404", Location(r.out), warning=w))
     return found, results
 
 

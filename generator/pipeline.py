@@ -341,7 +341,7 @@ def check_budget(db: DepartmentBudget) -> list[Issue]:
             found += removal_issues(value, markdown_html(value),
                                     lambda off, p=path, v=value: pos.within(p, v, off) if off is not None else pos.at(p))
     quoted = _quoted(budget)
-    for key, (text, authored) in db.paragraphs.items():
+    for text, authored in db.paragraphs.values():
         if not authored:  # generated text is checked too: a bug in the generator must not publish
             for lang in ("zh", "en"):
                 found += check_text(_without(text(lang), quoted), db.figures, lambda off: Location(db.source.path), db.unit,

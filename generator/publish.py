@@ -29,7 +29,7 @@ import os
 import secrets
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 STORE = ".site"
@@ -67,7 +67,7 @@ def current(output: Path) -> Path | None:
 
 
 @functools.lru_cache(maxsize=1)
-def _renameat2():
+def _renameat2() -> Callable[..., int] | None:
     return getattr(ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True), "renameat2", None)
 
 

@@ -89,36 +89,34 @@ def verify(db: DepartmentBudget, report: Report, html: str, lang: str, what: str
         try:
             rendered[key] = parse_amount(text, rule.factor_of(key))
         except InvalidOperation:
-            found.append(issue("E309", where, detail=Label(f"{key} 显示为 {text!r}，不是金额", f"{key} shows {text!r}, not an amount")))
+            found.append(issue("E309", where, key=key, text=text))
     for key in sorted(set(page.duplicates)):
-        found.append(issue("E309", where, detail=Label(f"{key} 出现了不止一次", f"{key} appears more than once")))
+        found.append(issue("E320", where, key=key))
 
     expected = {k: v for k, v in db.shown.items() if not k.startswith(("project.", "procurement."))}
     for key, value in expected.items():
         if key not in rendered:
-            found.append(issue("E309", where, detail=Label(f"缺少 {key}（应为 {money_text(value).zh}）",
-                                                          f"{key} is missing (should be {money_text(value).en})")))
+            found.append(issue("E321", where, key=key, expected=money_text(value)))
         elif rendered[key] != value:
-            found.append(issue("E309", where, detail=Label(f"{key} 显示 {money_text(rendered[key]).zh}，应为 {money_text(value).zh}",
-                                                          f"{key} shows {money_text(rendered[key]).en}, should be {money_text(value).en}")))
+            found.append(issue("E322", where, key=key, shown=money_text(rendered[key]), expected=money_text(value)))
     for key in sorted(set(rendered) - set(expected)):
-        found.append(issue("E309", where, detail=Label(f"多出了 {key}", f"unexpected {key}")))
+        found.append(issue("E323", where, key=key))
 
     for name, text in page.figures:
         figure = db.figures.get(name)
         want = figure.show(lang, db.unit) if figure else None
         if text != want:
-            found.append(issue("E309", where, detail=Label(f"文字中的 {{{{{name}}}}} 显示 {text!r}，应为 {want!r}",
-                                                          f"{{{{{name}}}}} in the text shows {text!r}, should be {want!r}")))
+            found.append(issue("E324", where, name=name, text=text, expected=want))
 
     # The identities again, on the figures as displayed; other figures come from the ledger.
     as_displayed = {**{k: v for k, v in db.shown.items() if k not in expected}, **rendered}
-    computed = {(o.check.id, o.comparison.name.en): o for o in report.outcomes}
+    computed = {(o.check.id, o.comparison.key): o for o in report.outcomes}
     for o in run(as_displayed, as_displayed):
-        before = computed.get((o.check.id, o.comparison.name.en))
+        before = computed.get((o.check.id, o.comparison.key))
         same_as_computed = before is not None and (o.left_shown, o.right_shown) == (before.left_shown, before.right_shown)
         if o.status == "mismatch" and not same_as_computed:
-            found.append(issue("E301", where, name=Label(o.comparison.name.zh + "（按页面显示）", o.comparison.name.en + " (as displayed)"),
+            displayed = Label(o.comparison.name.zh + "（按页面显示）", o.comparison.name.en + " (as displayed)")
+            found.append(issue("E301", where, name=displayed,
                                left=money_text(o.left), right=money_text(o.right), op=relation(o.comparison.at_most),
                                diff=money_text(abs(o.left - o.right))))
     return found

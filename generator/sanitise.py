@@ -10,6 +10,7 @@ to put inside generated Markdown: it shows as typed, never as Markdown or HTML.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 
 import markdown
@@ -83,7 +84,7 @@ _HREF = re.compile(r'\shref="([^"]*)"')
 _EXTERNAL = re.compile(r"^(?:https?:|//)", re.I)
 
 
-def _external(m: re.Match) -> str:
+def _external(m: re.Match[str]) -> str:
     """External links open without telling the other site where the reader came from."""
     href = _HREF.search(m[0])
     return m[0][:-1] + ' rel="noopener noreferrer">' if href and _EXTERNAL.match(_url(href[1])) else m[0]
@@ -103,21 +104,21 @@ class _Removals(HTMLParser):
     the tag as written (authored HTML reaches the HTML unchanged) and a pattern for the construct
     itself, to say where in the author's source it is."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[tuple[Label, str, str]] = []
         self._dropping = 0  # inside an element removed with its content
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._tag(tag, attrs, closed=False)
 
-    def handle_startendtag(self, tag, attrs):
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._tag(tag, attrs, closed=True)
 
     def _add(self, what: Label, pattern: str) -> None:
         self.found.append((what, self.get_starttag_text() or "", pattern))
 
-    def _tag(self, tag: str, attrs: list, closed: bool) -> None:
+    def _tag(self, tag: str, attrs: list[tuple[str, str | None]], closed: bool) -> None:
         if self._dropping:
             self._dropping += self._opens_dropped(tag, closed)
             return
@@ -131,8 +132,7 @@ class _Removals(HTMLParser):
                 continue  # unknown classes and rel are dropped silently: they cannot do harm
             if name not in ATTRIBUTES.get(tag, ()):
                 self._add(Label(f"{name} 属性", f"{name} attribute"), rf"(?<![\w-]){re.escape(name)}\s*=")
-            elif name == "href" and _link_scheme(value):
-                scheme = _link_scheme(value)
+            elif name == "href" and (scheme := _link_scheme(value)):
                 self._add(Label(f"{scheme}: 链接", f"{scheme}: link"), rf"{re.escape(scheme)}\s*:")
             elif tag == "img" and name == "src" and _remote_image(value):
                 shown = value if len(value) <= 60 else value[:60] + "…"
@@ -142,11 +142,11 @@ class _Removals(HTMLParser):
     def _opens_dropped(tag: str, closed: bool) -> bool:
         return tag in DROPPED_WITH_CONTENT and tag not in _VOID and not closed
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if self._dropping and tag in DROPPED_WITH_CONTENT and tag not in _VOID:
             self._dropping -= 1
 
-    def handle_comment(self, data):
+    def handle_comment(self, data: str) -> None:
         if not self._dropping:
             self.found.append((Label("HTML 注释", "HTML comment"), "", "<!--"))
 
@@ -162,7 +162,8 @@ def removed(html: str) -> list[tuple[Label, str, str]]:
 def locate(source: str, found: list[tuple[Label, str, str]]) -> list[tuple[Label, int | None]]:
     """Each removal with its offset in `source` (None: not found): the construct inside the tag
     as written if the author wrote the tag, else the next match of the construct itself."""
-    out, cursor = [], {}
+    out: list[tuple[Label, int | None]] = []
+    cursor: dict[tuple[str, str], int] = {}
     for what, tag, pattern in found:
         key = (tag, pattern)
         construct = re.compile(pattern, re.I)
@@ -179,7 +180,7 @@ def locate(source: str, found: list[tuple[Label, str, str]]) -> list[tuple[Label
     return out
 
 
-def removal_issues(source: str, html: str, locate_offset) -> list[Issue]:
+def removal_issues(source: str, html: str, locate_offset: Callable[[int | None], Location]) -> list[Issue]:
     """W216 for everything sanitising `html` (made from `source`) removes; `locate_offset`
     turns an offset in `source` (None: not found) into a Location."""
     return [issue("W216", locate_offset(at), what=what) for what, at in locate(source, removed(html))]

@@ -114,7 +114,8 @@ REASON_FIGURES = {
 WORDS = {  # (lang, direction) -> words that state that direction
     ("zh", "up"): re.compile("增加|增长|新增|提高|上升|扩大|增幅|增设|加大"),
     ("zh", "down"): re.compile("减少|下降|压减|降低|缩减|减小|核减|削减|降幅"),
-    ("en", "up"): re.compile(r"\b(increas\w*|rise|rises|rising|rose|grow\w*|grew|new|more|additional|higher|rais\w*|expan\w*|add\w*)\b", re.I),
+    ("en", "up"): re.compile(r"\b(increas\w*|rise|rises|rising|rose|grow\w*|grew|new|more|additional|higher"
+                             r"|rais\w*|expan\w*|add\w*)\b", re.I),
     ("en", "down"): re.compile(r"\b(decreas\w*|reduc\w*|lower\w*|cut|cuts|fall\w*|fell|drop\w*|declin\w*|less|fewer)\b", re.I),
 }
 # A direction stated of the total itself ("收入减少", "expenditure falls"): contradicts even

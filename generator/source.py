@@ -149,8 +149,7 @@ def _is_thousands_group(key_node: yaml.Node, value_node: yaml.Node, previous: ob
 
 def _walk(node: yaml.Node, here: tuple, pos: Positions, issues: list[Issue], path: tuple = ()) -> object:
     if id(node) in path:  # an alias inside the value it refers to
-        issues.append(issue("E106", pos.at(here, key=True), detail=Label(
-            "别名（*）引用了包含它自身的内容", "an alias (*) refers to a value that contains it")))
+        issues.append(issue("E124", pos.at(here, key=True)))
         return None
     path += (id(node),)
     pos.values[here] = _mark(node)
@@ -162,16 +161,14 @@ def _walk(node: yaml.Node, here: tuple, pos: Positions, issues: list[Issue], pat
         previous_key = None
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                issues.append(issue("E106", Location(pos.path, *_mark(key_node)),
-                                    detail=Label("键必须是简单文字", "keys must be plain text")))
+                issues.append(issue("E125", Location(pos.path, *_mark(key_node))))
                 continue
             key = key_node.value
             if node.flow_style and previous_key is not None and _is_thousands_group(key_node, value_node, out[previous_key]):
                 out[previous_key] += "," + key  # reported as an amount with a thousands separator
                 continue
             if key == "<<":
-                issues.append(issue("E106", Location(pos.path, *_mark(key_node)), detail=Label(
-                    "不支持 YAML 合并键 <<，请直接写出字段", "YAML merge keys (<<) are not supported: write the fields out")))
+                issues.append(issue("E126", Location(pos.path, *_mark(key_node))))
                 continue
             if key in out:
                 issues.append(issue("E103", Location(pos.path, *_mark(key_node)), key=key, first_line=first_line[key]))

@@ -14,7 +14,9 @@ import difflib
 import re
 import types
 import typing
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -70,28 +72,30 @@ def _is_negative_number(text) -> bool:
         return False
 
 
-TYPE_WORDS = {
-    "model_type": Label("应为包含若干字段的映射（键: 值）", "expected a mapping of fields (key: value)"),
-    "model_attributes_type": Label("应为包含若干字段的映射（键: 值）", "expected a mapping of fields (key: value)"),
-    "dict_type": Label("应为映射（键: 值）", "expected a mapping (key: value)"),
-    "list_type": Label("应为列表（每项以 - 开头）", "expected a list (items starting with -)"),
-    "string_type": Label("应为文字", "expected text"),
-    "int_type": Label("应为整数", "expected a whole number"),
-    "int_parsing": Label("应为整数", "expected a whole number"),
-    "int_from_float": Label("应为整数", "expected a whole number"),
-    "int_parsing_size": Label("数字太大", "the number is too large"),
-    "date_from_datetime_parsing": Label("应为日期，格式 YYYY-MM-DD", "expected a date, YYYY-MM-DD"),
-    "date_from_datetime_inexact": Label("应为日期，格式 YYYY-MM-DD", "expected a date, YYYY-MM-DD"),
-    "date_parsing": Label("应为日期，格式 YYYY-MM-DD", "expected a date, YYYY-MM-DD"),
-    "date_type": Label("应为日期，格式 YYYY-MM-DD", "expected a date, YYYY-MM-DD"),
-    "bool_parsing": Label("应为 true 或 false", "expected true or false"),
-    "too_short": Label("至少需要一项", "needs at least one item"),
-    "string_too_short": Label("不能为空", "must not be empty"),
-    "string_too_long": Label("太长", "too long"),
+# What a value of the wrong kind should have been (E106), by pydantic error type.
+_MAPPING = Label("包含若干字段的映射（键: 值）", "a mapping of fields (key: value)")
+_WHOLE = Label("整数", "a whole number")
+_DATE = Label("日期，格式 YYYY-MM-DD", "a date, YYYY-MM-DD")
+EXPECTED = {
+    "model_type": _MAPPING,
+    "model_attributes_type": _MAPPING,
+    "dict_type": Label("映射（键: 值）", "a mapping (key: value)"),
+    "list_type": Label("列表（每项以 - 开头）", "a list (items starting with -)"),
+    "string_type": Label("文字", "text"),
+    "int_type": _WHOLE,
+    "int_parsing": _WHOLE,
+    "int_from_float": _WHOLE,
+    "date_from_datetime_parsing": _DATE,
+    "date_from_datetime_inexact": _DATE,
+    "date_parsing": _DATE,
+    "date_type": _DATE,
+    "bool_parsing": Label("true 或 false", "true or false"),
 }
+# Size and length problems, each its own code.
+LENGTH_CODES = {"int_parsing_size": "E122", "too_short": "E119", "string_too_short": "E120", "string_too_long": "E121"}
 
 
-def _format_issue(err: dict, src: SourceFile) -> Issue:
+def _format_issue(err: Mapping[str, Any], src: SourceFile) -> Issue:
     loc = tuple(err["loc"])
     kind = err["type"]
     value = err.get("input")
@@ -113,10 +117,10 @@ def _format_issue(err: dict, src: SourceFile) -> Issue:
     if value is None:  # `key:` or `key: null` with nothing after it
         if kind in ("model_type", "model_attributes_type"):
             return issue("E105", where, key=field)
-        return issue("E106", where, detail=Label(f"{field}：没有填写值", f"{field}: has no value"))
+        return issue("E114", where, field=field)
     if kind in ("decimal_parsing", "decimal_type", "finite_number"):
         if isinstance(value, (list, dict)):
-            return issue("E106", where, detail=Label(f"{field}：应为金额（一个数字）", f"{field}: expected an amount (one number)"))
+            return issue("E106", where, field=field, expected=Label("金额（一个数字）", "an amount (one number)"))
         return issue("E109", where, value=value)
     if kind == "decimal_max_places":
         return issue("E108", where, value=value)
@@ -124,26 +128,27 @@ def _format_issue(err: dict, src: SourceFile) -> Issue:
         if isinstance(ctx.get("ge"), Decimal) and _is_negative_number(value):
             return issue("E107", where, value=value)
         limit = ctx.get("ge")
-        return issue("E106", where, detail=Label(f"{field}：{value} 不能小于 {limit}", f"{field}: {value} must be at least {limit}"))
+        return issue("E116", where, field=field, value=value, limit=limit)
     if kind == "less_than_equal":
         limit = ctx.get("le")
         if isinstance(limit, Decimal):
-            return issue("E106", where, detail=Label(f"{field}：金额 {value} 太大，不能超过 {limit} 元",
-                                                    f"{field}: the amount {value} is too large (at most {limit} yuan)"))
-        return issue("E106", where, detail=Label(f"{field}：{value} 不能大于 {limit}", f"{field}: {value} must be at most {limit}"))
+            return issue("E115", where, field=field, value=value, limit=limit)
+        return issue("E117", where, field=field, value=value, limit=limit)
     if kind == "string_pattern_mismatch":
         pattern = ctx["pattern"]
         if pattern.startswith(r"^\d"):
-            digits = re.search(r"\{(\d+)\}", pattern).group(1)
-            return issue("E110", where, value=value, detail=Label(f"应为 {digits} 位数字", f"expected {digits} digits"))
-        return issue("E106", where, detail=Label(
-            f"{value!r} 只能含小写字母、数字和连字符（-）", f"{value!r} may only contain lower-case letters, digits and hyphens"))
+            digits = re.findall(r"\{(\d+)\}", pattern)[0]
+            return issue("E110", where, value=value, digits=digits)
+        return issue("E118", where, field=field, value=value)
     if kind == "year_digits":
         return issue("E113", where, value=value)
     if kind in ("literal_error", "enum"):
         return issue("E111", where, value=value, choices=ctx.get("expected", ""))
-    words = TYPE_WORDS.get(kind) or Label(f"不符合格式要求（{err['msg']}）", err["msg"])
-    return issue("E106", where, detail=Label(f"{field}：{words.zh}", f"{field}: {words.en}"))
+    if kind in LENGTH_CODES:
+        return issue(LENGTH_CODES[kind], where, field=field, value=value, limit=ctx.get("max_length", ""))
+    if kind in EXPECTED:
+        return issue("E106", where, field=field, expected=EXPECTED[kind])
+    return issue("E123", where, field=field, problem=err["msg"])
 
 
 def parse(src: SourceFile) -> tuple[Budget | None, list[Issue]]:
@@ -215,7 +220,7 @@ def check_meaning(budget: Budget | None, src: SourceFile, cat: Catalogue) -> lis
         if code is not None and code not in cat.functional:
             found.append(issue("E201", at(where), code=code, hint=suggestion(cat.nearest(code, cat.functional, 7))))
 
-    first_line_of: dict[tuple, int] = {}
+    first_line_of: dict[tuple, int | None] = {}
     used_functions, used_classes, all_codes_valid = set(), set(), True
     for i, line in enumerate(_list(data.get("basic"))):
         line = _dict(line)
@@ -236,7 +241,7 @@ def check_meaning(budget: Budget | None, src: SourceFile, cat: Catalogue) -> lis
         else:
             first_line_of[key] = at(("basic", i)).line
 
-    ids: dict[str, int] = {}
+    ids: dict[str, int | None] = {}
     for i, project in enumerate(_list(data.get("projects"))):
         project = _dict(project)
         known_function(project.get("function"), ("projects", i, "function"))
@@ -247,7 +252,7 @@ def check_meaning(budget: Budget | None, src: SourceFile, cat: Catalogue) -> lis
             else:
                 ids[project_id] = at(("projects", i, "id")).line
         form = _dict(project.get("form"))
-        here = ("projects", i, "form")
+        here: tuple[str | int, ...] = ("projects", i, "form")
         start, end = _valid(DATE, form.get("start")), _valid(DATE, form.get("end"))
         if start is not None and end is not None and end < start:
             found.append(issue("E207", at(here + ("end",)), start=start, end=end))
@@ -269,14 +274,9 @@ def check_meaning(budget: Budget | None, src: SourceFile, cat: Catalogue) -> lis
         sme = _valid(MONEY, item.get("reserved_sme", "0"))
         micro = _valid(MONEY, item.get("reserved_micro", "0"))
         if amount is not None and sme is not None and sme > amount:
-            found.append(issue("E206", at(here + ("reserved_sme",)), detail=Label(
-                f"面向中小企业预留 {sme} 元超过采购金额 {amount} 元",
-                f"the amount reserved for SMEs ({sme} yuan) exceeds the purchase ({amount} yuan)")))
+            found.append(issue("E206", at(here + ("reserved_sme",)), sme=sme, amount=amount))
         if sme is not None and micro is not None and micro > sme:
-            found.append(issue("E206", at(here + ("reserved_micro",)), detail=Label(
-                f"面向小微企业预留 {micro} 元超过面向中小企业预留 {sme} 元（小微企业预留是中小企业预留的一部分）",
-                f"the amount reserved for micro enterprises ({micro} yuan) exceeds the SME reservation "
-                f"({sme} yuan), of which it is a part")))
+            found.append(issue("E226", at(here + ("reserved_micro",)), micro=micro, sme=sme))
 
     purposes = _dict(data.get("purposes"))
     if all_codes_valid:  # otherwise a purpose may look unused only because its line is mistyped
@@ -288,9 +288,7 @@ def check_meaning(budget: Budget | None, src: SourceFile, cat: Catalogue) -> lis
                 found.append(issue("E211", at(("purposes", "economic", code), key=True), code=code))
 
     if _dict(data.get("department")).get("kind") == "事业" and _dict(data.get("last_year")).get("operating_costs") is not None:
-        found.append(issue("E214", at(("last_year", "operating_costs")), detail=Label(
-            "事业单位没有机关运行经费，请删除 last_year.operating_costs（或把 department.kind 改为 行政/参公）",
-            "public institutions (事业) have no 机关运行经费: remove last_year.operating_costs or change department.kind")))
+        found.append(issue("E214", at(("last_year", "operating_costs"))))
 
     for here, text in _texts(data, ()):
         if here and here[-1] in NAMES:

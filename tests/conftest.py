@@ -17,6 +17,30 @@ SEED_FILE = CONTENT / "budgets" / "2024" / "anting-city-operations.yaml"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--fast", action="store_true",
+                     help="leave out the tests that render PDFs (marker pdf) or need a browser (marker browser); "
+                          "the shared sites are built without PDFs")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "pdf: renders PDFs (slow); left out by --fast (invoke test --fast)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--fast"):
+        return
+    slow = [i for i in items if i.get_closest_marker("pdf") or i.get_closest_marker("browser")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [i for i in items if i not in slow]
+
+
+def pdf_settings(config: pytest.Config) -> list[str]:
+    """The settings for a shared test site: without PDFs under --fast (no test left needs them)."""
+    return ["BUDGET_PDF=false"] if config.getoption("--fast") else []
+
+
 @pytest.fixture(scope="session")
 def content() -> Content:
     return load_content(CONTENT, root=ROOT)
@@ -60,10 +84,10 @@ def run_pelican(content: Path, output: Path, *extra: str, cache: Path | None = N
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    """The shipped content built once, HTML and PDF, with a fresh PDF cache."""
+def site(tmp_path_factory, pytestconfig) -> Path:
+    """The shipped content built once, HTML and PDF (HTML only under --fast), with a fresh PDF cache."""
     tmp = tmp_path_factory.mktemp("site")
     out = tmp / "output"
-    result = run_pelican(CONTENT, out, cache=tmp / "cache")
+    result = run_pelican(CONTENT, out, *pdf_settings(pytestconfig), cache=tmp / "cache")
     assert result.returncode == 0, result.stdout + result.stderr
     return out

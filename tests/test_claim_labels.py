@@ -11,13 +11,12 @@ from decimal import Decimal
 from fnmatch import fnmatchcase
 
 import pytest
+from conftest import make_content, seed_text
 
 from generator.claim_labels import LABELS, Vocabulary
 from generator.figures import AMOUNT, COUNT, PERCENT, Figure, expand, find_claims
 from generator.numerals import parse
 from generator.pipeline import check_claims, check_text, load_content
-
-from conftest import make_content, seed_text
 
 FILE = "2024/anting-city-operations.yaml"
 PATH = f"content/budgets/{FILE}"
@@ -130,7 +129,7 @@ def test_every_label_of_the_table_names_a_figure_of_the_seed(seed):
     """A typo in a pattern (`income.其它收入`) would name nothing and silently fall back to any figure."""
     # the seed is a 事业 unit (no 机关运行经费), with no 303 lines and nothing carried over
     absent = {"*operating_costs", "change.operating_costs.pct", "economic.303*", "*.上年结转.*"}
-    for zh, en, amounts, shares in LABELS:
+    for _zh, _en, amounts, shares in LABELS:
         for pattern in amounts + shares:
             assert (pattern in absent) != any(fnmatchcase(k, pattern) for k in seed.figures), pattern
 
@@ -212,7 +211,7 @@ def test_a_placeholder_after_a_label_must_be_a_figure_it_names(tmp_path):
 def test_every_generated_paragraph_passes_its_own_label_check(seed):
     """Expanded, the generator's sentences name the figures their words say (and labels are found in them)."""
     labelled = 0
-    for key, (text, authored) in seed.paragraphs.items():
+    for key, (text, _authored) in seed.paragraphs.items():
         for lang in ("zh", "en"):
             expanded = expand(text(lang), lang, seed.unit, seed.figures)
             assert check_claims(expanded, 0, seed.figures, lambda off: None, seed.unit, seed.vocabulary) == [], key

@@ -11,11 +11,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from conftest import make_content, seed_text
 
 from generator.figures import AMOUNT, COUNT, PERCENT, Figure, find_claims, matches, split
 from generator.pipeline import load_content
-
-from conftest import make_content, seed_text
 
 FILE = "2024/anting-city-operations.yaml"
 

@@ -18,8 +18,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import CONTENT, ROOT
+
 from generator import publish
 from generator.faults import fault_issue
 
@@ -88,6 +88,7 @@ def test_an_injected_write_fault_is_one_line_and_keeps_the_old_site(published, n
     assert_old_site(published)
 
 
+@pytest.mark.pdf
 def test_a_fault_in_the_pdf_cache_names_the_cache(published, tmp_path):
     cache = tmp_path / "cache"
     result = invoke_build(published[0], "--lang", "en", fault=f"EROFS:{cache}/pdf", cache=cache)

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, make_content, run_pelican, seed_text
+
 from generator import publish
 
 INVOKE = Path(sys.executable).parent / "invoke"

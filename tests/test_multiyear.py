@@ -1,8 +1,8 @@
 """Last year's figures stated in a budget reconcile with last year's own file, once it exists."""
 
-from generator.pipeline import load_content
-
 from conftest import make_content, seed_text
+
+from generator.pipeline import load_content
 
 
 def _codes(content):

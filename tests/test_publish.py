@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import CONTENT, ROOT
+
 from generator import publish
 
 INVOKE = Path(sys.executable).parent / "invoke"
@@ -106,10 +106,9 @@ def test_a_kill_at_any_step_leaves_the_old_or_the_new_site(tmp_path, first):
 def test_a_failed_build_leaves_no_staging_and_the_old_site(tmp_path):
     out = tmp_path / "output"
     assert build(out, "old").returncode == 0
-    with pytest.raises(RuntimeError):
-        with publish.staging(out) as folder:
-            (folder / "half.html").write_text("<p>half")
-            raise RuntimeError("the build failed")
+    with pytest.raises(RuntimeError), publish.staging(out) as folder:
+        (folder / "half.html").write_text("<p>half")
+        raise RuntimeError("the build failed")
     assert published(out) == "old"
     assert [p.name for p in publish.store(out).iterdir()] == [os.readlink(out).split("/")[-1]]
 
@@ -130,9 +129,8 @@ def test_without_an_exchange_call_the_first_swap_falls_back_to_two_renames(tmp_p
 def test_a_regular_file_in_place_of_output_is_refused_and_kept(tmp_path):
     out = tmp_path / "output"
     out.write_text("not a site")
-    with pytest.raises(NotADirectoryError):
-        with publish.staging(out) as folder:
-            publish.publish(out, folder)
+    with pytest.raises(NotADirectoryError), publish.staging(out) as folder:
+        publish.publish(out, folder)
     assert out.read_text() == "not a site"
     assert list(publish.store(out).iterdir()) == []
 

@@ -26,8 +26,8 @@ def test_the_json_lists_every_identity_with_both_sides(seed_report, site, seed, 
     assert (data["year"], data["department"], data["unit"], data["all_agree"]) == (2024, SLUG, "元", True)
     outcomes = data["outcomes"]
     assert len(outcomes) == len(seed_report.outcomes) > 500
-    assert [(o["check"], o["family"], o["name"]["zh"], o["name"]["en"]) for o in outcomes] == [
-        (o.check.id, o.comparison.family, o.comparison.name.zh, o.comparison.name.en) for o in seed_report.outcomes]
+    assert [(o["check"], o["key"], o["family"], o["name"]["zh"], o["name"]["en"]) for o in outcomes] == [
+        (o.check.id, o.comparison.key, o.comparison.family, o.comparison.name.zh, o.comparison.name.en) for o in seed_report.outcomes]
     assert [c.id for c in CHECKS] == list(dict.fromkeys(o["check"] for o in outcomes))
     for o, computed in zip(outcomes, seed_report.outcomes):
         assert o["status"] == "ok", o
@@ -50,7 +50,8 @@ def test_the_json_shows_the_key_figures(site):
     assert subs["left"]["keys"] == ["form.yiwangtongguan.sub.0", "form.yiwangtongguan.sub.1"]
     assert (subs["left"]["value"], subs["right"]["value"]) == ("2754000", "2754000")  # its total budget
     performance = by_name["Projects with performance forms ≤ project expenditure"]
-    assert (performance["relation"], performance["left"]["value"], performance["right"]["value"]) == ("<=", "52951000", "52951000")
+    assert (performance["relation"], performance["left"]["value"],
+            performance["right"]["value"]) == ("<=", "52951000", "52951000")
 
 
 class _Section(HTMLParser):

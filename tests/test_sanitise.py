@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
+from conftest import CONTENT, FIXTURES, ROOT, pdf_settings, run_pelican
 from markupsafe import escape
 
 from generator.model import Text
@@ -19,8 +19,6 @@ from generator.pipeline import load_content, page_issues, prose_fields
 from generator.readback import read_page
 from generator.render import View
 from generator.sanitise import clean, escape_name, markdown_html, removed
-
-from conftest import CONTENT, FIXTURES, ROOT, run_pelican
 
 HOSTILE = FIXTURES / "hostile" / "content"
 HOSTILE_FILE = HOSTILE / "budgets" / "2024" / "hostile-test.yaml"
@@ -242,10 +240,10 @@ def test_seed_content_is_clean(content):
 
 
 @pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory):
+def hostile_site(tmp_path_factory, pytestconfig):
     tmp = tmp_path_factory.mktemp("hostile")
     out = tmp / "output"
-    result = run_pelican(HOSTILE, out, cache=tmp / "cache")
+    result = run_pelican(HOSTILE, out, *pdf_settings(pytestconfig), cache=tmp / "cache")
     assert result.returncode == 0, result.stdout + result.stderr
     return out, result.stdout + result.stderr
 
@@ -311,6 +309,7 @@ def test_build_reports_pages_and_publishes_them_sanitised(hostile_site):
     assert '<a href="https://www.example.org/" rel="noopener noreferrer">Anting</a>' in about
 
 
+@pytest.mark.pdf
 def test_pdf_links_are_only_internal_web_or_mail(hostile_site):
     from pypdf import PdfReader
 

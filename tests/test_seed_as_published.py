@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from conftest import FIXTURES, make_content, seed_text
 
 from generator.figures import find_claims, matches
 from generator.pipeline import load_content
-
-from conftest import FIXTURES, make_content, seed_text
 
 FILE = "2024/anting-city-operations.yaml"
 COVER = "      sub_items_cover: 总预算\n"

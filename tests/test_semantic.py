@@ -168,7 +168,8 @@ def test_reason_says_decrease_where_the_data_increase(tmp_path, new, word):
 
 
 def test_english_reason_says_decrease(tmp_path):
-    text, line = edit(INCOME_EN, "    en: the decrease in funding for staff on public-institution establishment posts and the advance")
+    text, line = edit(INCOME_EN,
+                      "    en: the decrease in funding for staff on public-institution establishment posts and the advance")
     assert at(issues_of(tmp_path, text, "W223")) == [(line, col_of(text, line, "decrease"))]
 
 

@@ -12,12 +12,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import CONTENT, ROOT, run_pelican
 
 from generator import labels as lb
 from generator.money import to_unit
 from generator.readback import read_page, verify
-
-from conftest import CONTENT, ROOT, run_pelican
 
 SLUG, YEAR = "anting-city-operations", 2024
 LANGS = ("zh", "en")

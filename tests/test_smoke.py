@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import pytest
+
 
 def test_content_is_clean(content):
     assert [i.format("en") for i in content.issues] == []
@@ -9,4 +11,8 @@ def test_content_is_clean(content):
 def test_site_builds(site: Path):
     page = site / "zh" / "2024" / "anting-city-operations" / "index.html"
     assert page.exists()
+
+
+@pytest.mark.pdf
+def test_site_builds_the_pdfs(site: Path):
     assert (site / "en" / "2024" / "anting-city-operations" / "anting-city-operations-2024-budget-en.pdf").exists()

@@ -4,8 +4,8 @@ year are refused (E204) however the years are spelled."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import make_content, run_pelican, seed_text
+
 from generator.pipeline import load_content
 
 SEED = seed_text()
