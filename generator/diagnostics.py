@@ -46,6 +46,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E124": ("YAML 别名（*）引用了包含它自身的内容", "a YAML alias (*) refers to a value that contains it"),
     "E125": ("键必须是简单文字", "keys must be plain text"),
     "E126": ("不支持 YAML 合并键 <<，请直接写出字段", "YAML merge keys (<<) are not supported: write the fields out"),
+    "E127": ("{field}：名称中不能含有 {{{{ 或 }}}}（占位符只能用在说明文字中）",
+             "{field}: a name cannot contain {{{{ or }}}} (placeholders work in prose only)"),
     # ---- meaning of the content
     "E201": ("支出功能分类科目 {code} 不在分类目录中{hint}", "functional classification code {code} is not in the catalogue{hint}"),
     "E202": ("经济分类科目 {code} 不在分类目录中{hint}", "economic classification code {code} is not in the catalogue{hint}"),
@@ -162,6 +164,7 @@ TITLES: dict[str, tuple[str, str]] = {
     "E124": ("别名引用自身", "recursive alias"),
     "E125": ("键不是文字", "key not text"),
     "E126": ("YAML 合并键", "YAML merge key"),
+    "E127": ("名称中的占位符", "placeholder in a name"),
     "E201": ("未知的功能分类科目", "unknown functional code"),
     "E202": ("未知的经济分类科目", "unknown economic code"),
     "E203": ("项目标识重复", "duplicate project id"),

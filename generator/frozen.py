@@ -15,6 +15,7 @@ V = TypeVar("V")
 
 class FrozenMap(Mapping[K, V]):
     __slots__ = ("_items",)
+    _items: dict[K, V]
 
     def __init__(self, items: Mapping[K, V] | None = None):
         object.__setattr__(self, "_items", dict(items or {}))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -50,7 +50,7 @@ def catalogue_folders(settings: dict, theme: str | Path) -> list[Path]:
     return [Path(p) for p in settings.get("BUDGET_TRANSLATIONS") or []] + [Path(theme) / "translations"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compile(po: Path, mtime: float) -> _gettext.GNUTranslations:
     with po.open("rb") as f:
         catalog = read_po(f, locale=None)

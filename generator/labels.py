@@ -5,7 +5,7 @@ Chinese is the wording of the official documents; English is the project's trans
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 # A label without the language asked for falls back along this chain (English is the project's
 # translation, Chinese the official wording); a language the label lacks is looked up in the
@@ -13,23 +13,24 @@ from collections.abc import Mapping
 FALLBACK = ("en", "zh")
 
 
-class Label(Mapping):
+class Label(Mapping[str, str]):
     """Text per language: Label(zh, en) or Label({"zh": …, "en": …, "xx": …}); immutable."""
 
     __slots__ = ("_texts",)
+    _texts: dict[str, str]
 
     def __init__(self, zh: str | Mapping[str, str], en: str | None = None, /, **more: str):
-        texts = dict(zh) if isinstance(zh, Mapping) else {"zh": zh, "en": en}
+        texts: dict[str, str] = dict(zh) if isinstance(zh, Mapping) else {"zh": zh, "en": en or ""}
         texts.update(more)
         object.__setattr__(self, "_texts", texts)
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("a Label is immutable")
 
     def __getitem__(self, lang: str) -> str:
         return self._texts[lang]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._texts)
 
     def __len__(self) -> int:
@@ -38,7 +39,7 @@ class Label(Mapping):
     def __hash__(self) -> int:
         return hash(tuple(sorted(self._texts.items())))
 
-    def __reduce__(self):  # copy and pickle rebuild it through the constructor
+    def __reduce__(self) -> tuple[type[Label], tuple[dict[str, str]]]:  # copy and pickle rebuild it through the constructor
         return (Label, (dict(self._texts),))
 
     def __repr__(self) -> str:
@@ -260,7 +261,8 @@ INDICATOR_NAMES = {
 }
 CHOICES = {  # the form's fixed choices are typed in Chinese
     "一次性项目": L("一次性项目", "One-off project"), "经常性项目": L("经常性项目", "Recurring project"),
-    "事业/专业类": L("事业/专业类", "Public service / professional"), "基本建设工程类": L("基本建设工程类", "Capital construction"),
+    "事业/专业类": L("事业/专业类", "Public service / professional"),
+    "基本建设工程类": L("基本建设工程类", "Capital construction"),
     "信息化建设工程类": L("信息化建设工程类", "IT construction"), "政策补贴类": L("政策补贴类", "Policy subsidy"),
     "政府购买类": L("政府购买类", "Government purchase of services"), "其他": L("其他", "Other"),
     "中央财政": L("中央财政", "Central government"), "省级财政": L("省级财政", "Provincial government"),

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .catalogue import PERSONNEL_CLASSES, Catalogue
 from . import vocab
+from .catalogue import PERSONNEL_CLASSES, Catalogue
 from .model import Budget, Project
 from .money import ZERO
 

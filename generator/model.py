@@ -76,9 +76,9 @@ Year = Annotated[int, Field(ge=2000, le=2100), BeforeValidator(_year_digits)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
 NonEmpty = Annotated[str, Field(min_length=1)]
 
-Source = Literal[vocab.typed_sources()]  # type: ignore[valid-type]
+Source = Literal[vocab.typed_sources()]
 """Funding source of an expenditure line (vocab.SOURCES). Income by source is derived from these tags."""
-UnitKind = Literal[tuple(k.key for k in vocab.UNIT_KINDS)]  # type: ignore[valid-type]
+UnitKind = Literal[tuple(k.key for k in vocab.UNIT_KINDS)]
 
 
 class Strict(BaseModel):

@@ -7,7 +7,7 @@ More languages come from folders given to `phrasebooks()` (<folder>/<lang>/narra
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from string import Template
 
@@ -44,7 +44,7 @@ class Phrasebook:
         return rule["sep"].join(items[:-1]) + rule["last"] + items[-1]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read(path: Path, mtime: float) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 

@@ -17,10 +17,10 @@ from pydantic import BaseModel
 from . import catalogue as catalogue_module
 from . import semantic
 from .checks import Outcome, Report, run
-from .diagnostics import ERROR, Issue, Location, issue, sort_key, suggestion
 from .claim_labels import Vocabulary
-from .figures import AMOUNT, COUNT, PERCENT, Figure, build_figures, closest, find_claims, matches, matching, split
+from .diagnostics import ERROR, Issue, Location, issue, sort_key, suggestion
 from .display import DisplayRule, money_text
+from .figures import AMOUNT, COUNT, PERCENT, Figure, build_figures, closest, find_claims, matches, matching, split
 from .frozen import FrozenMap
 from .labels import Label
 from .ledger import Ledger, project_amount
@@ -142,7 +142,7 @@ def _without(text: str, quoted: list[str]) -> str:
             continue
         spans = [m.span() for m in PLACEHOLDER.finditer(text)]
 
-        def blank(m):
+        def blank(m, spans=spans):
             a, b = m.span()
             if any(s < b and a < e and not (a <= s and e <= b) for s, e in spans):
                 return m.group()

@@ -42,6 +42,7 @@ from .render import View, department_url, pdf_download_name, pdf_name
 from .sanitise import clean
 from .settings import BudgetSettings, SettingsError
 
+
 def template_issue(exc: Exception, name: str, page: str) -> Issue:
     """A template mistake as an issue: the template file and line where it happened, and the error."""
     path, line = name, None
@@ -169,12 +170,14 @@ class BudgetGenerator(Generator):
         for db in self.content.budgets:
             by_year[db.year].append(db)
         years = sorted(by_year, reverse=True)
-        pages = [("index.html", "landing", dict(**self.common(self.langs[0], "", ""), years=years, by_year=by_year, langs=tuple(self.langs)))]
+        pages = [("index.html", "landing", dict(**self.common(self.langs[0], "", ""), years=years, by_year=by_year,
+                                                langs=tuple(self.langs)))]
         for lang in self.langs:
             other = self.other[lang]
             pages.append((f"{lang}/index.html", "lang_index", dict(
                 **self.common(lang, f"{lang}/", f"{other}/"), years=years, by_year=by_year,
-                views={(db.slug, db.year): View(db, lang, self.content.report(db), self.catalogues) for db in self.content.budgets})))
+                views={(db.slug, db.year): View(db, lang, self.content.report(db), self.catalogues)
+                       for db in self.content.budgets})))
             for year in years:
                 pages.append((f"{lang}/{year}/index.html", "year_index", dict(
                     **self.common(lang, f"{lang}/{year}/", f"{other}/{year}/"), year=year,

@@ -14,8 +14,8 @@ from html.parser import HTMLParser
 
 from .checks import Report, run
 from .diagnostics import Issue, Location, issue
-from .labels import Label
 from .display import money_text
+from .labels import Label
 from .money import ZERO
 from .pipeline import DepartmentBudget, relation
 

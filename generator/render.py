@@ -15,16 +15,15 @@ from markupsafe import Markup, escape
 
 from . import labels as lb
 from . import vocab
+from .checks import Report
 from .figures import split
 from .i18n import DEFAULT_LANGUAGES, Catalogues, other_languages
 from .labels import Label
 from .ledger import project_amount
 from .model import Project, Text
-from .checks import Report
 from .money import yuan_text
 from .pipeline import DepartmentBudget
 from .sanitise import clean, markdown_html
-
 
 # A bullet list whose items already carry their own numbers — （一）, (1), 1. or 1、 — as the
 # official text writes them: shown without bullets (class "marked"), never with two markers.

@@ -217,7 +217,8 @@ def table_01(ledger: Ledger) -> Table:
 
 def table_04(ledger: Ledger) -> Table:
     rows = [vocab.source(s).row_04 or vocab.source(s).row for s in APPROPRIATIONS]
-    income = [(s, Label(f"{lb.cn_number(n)}、{row.zh}", f"{n}. {row.en}")) for n, (s, row) in enumerate(zip(APPROPRIATIONS, rows), 1)]
+    income = [(s, Label(f"{lb.cn_number(n)}、{row.zh}", f"{n}. {row.en}"))
+              for n, (s, row) in enumerate(zip(APPROPRIATIONS, rows, strict=True), 1)]
     tests: dict[str, Callable[[Line], bool]] = {"total": lambda line: line.source in APPROPRIATIONS}
     for source in APPROPRIATIONS:
         tests[source] = lambda line, s=source: line.source == s

@@ -294,9 +294,7 @@ def check_meaning(budget: Budget | None, src: SourceFile, cat: Catalogue) -> lis
         if here and here[-1] in NAMES:
             for lang in ("zh", "en"):
                 if "{{" in text[lang] or "}}" in text[lang]:
-                    found.append(issue("E106", at(here + (lang,)), detail=Label(
-                        f"{'.'.join(map(str, here + (lang,)))}：名称中不能含有 {{{{ 或 }}}}（占位符只能用在说明文字中）",
-                        f"{'.'.join(map(str, here + (lang,)))}: a name cannot contain {{{{ or }}}} (placeholders work in prose only)")))
+                    found.append(issue("E127", at(here + (lang,)), field=".".join(map(str, here + (lang,)))))
         # a placeholder's name is the same in both languages ({{income.财政拨款}}); what it prints is English
         english = _without_figure_names(text["en"])
         match = CJK.search(english)

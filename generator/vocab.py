@@ -63,7 +63,8 @@ SOURCES: list[IncomeSource] = [
                  words=(("上级补助收入",), ("subsidies from higher-level units",))),
     IncomeSource("其他收入", lb.SOURCE_LABELS["其他收入"], lb.COLUMN_LABELS["其他收入"], L("其他收入", "Other revenue"),
                  words=(("其他收入",), ("other revenue", "other income"))),
-    IncomeSource("上年结转", lb.SOURCE_LABELS["上年结转"], lb.COLUMN_LABELS["上年结转"], L("上年结转", "Carry-over from last year"),
+    IncomeSource("上年结转", lb.SOURCE_LABELS["上年结转"], lb.COLUMN_LABELS["上年结转"],
+                 L("上年结转", "Carry-over from last year"),
                  when_used=True, words=(("上年结转",), ("carry-over",))),
 ]
 

@@ -27,7 +27,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import CONTENT, FIXTURES, ROOT, make_content, seed_text
 
 pytestmark = pytest.mark.browser

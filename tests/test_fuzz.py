@@ -16,12 +16,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 import yaml
+from conftest import make_content, seed_text
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
-from conftest import make_content, seed_text
 from generator.diagnostics import ERROR
 from generator.pipeline import load_content
 
@@ -171,7 +170,8 @@ def crlf(text):
     return text.replace("\n", "\r\n")
 
 
-BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+BOMB = ("a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n")
 SNIPPETS = ["!!python/object:os.system ", "!!python/object/apply:os.system ['echo']", "!!binary ", "!!int ", "!!float ",
             "!!str ", "!!map ", "!!seq ", "!!set ", "!!timestamp ", "!custom ", "&anchor ", "*anchor", "*nowhere ",
             "<<: *anchor", "{", "}", "[", "]", ": ", "- ", "#", "'", '"', "|", ">", "%YAML 1.1\n", "---\n", "...\n",
@@ -257,7 +257,7 @@ def test_a_placeholder_in_a_name_is_an_error_at_the_name(tmp_path, name):
     text = SEED.replace("    zh: 上海市嘉定区安亭镇城市运行管理中心\n", f"    zh: '{name}'\n", 1)
     line = text.splitlines().index(f"    zh: '{name}'") + 1
     errors = _errors(tmp_path, text)
-    assert [(i.code, i.location.line) for i in errors] == [("E106", line)], [i.format("en") for i in errors]
+    assert [(i.code, i.location.line) for i in errors] == [("E127", line)], [i.format("en") for i in errors]
     assert "department.name.zh" in errors[0].message("en")
 
 
@@ -269,7 +269,8 @@ def test_a_number_in_a_name_is_not_a_claim_in_generated_sentences(tmp_path, name
     assert name in text
     assert _errors(tmp_path, text) == []
     # the same amount typed in prose is still a claim
-    prose = SEED.replace("  zh: 上海市嘉定区安亭镇城市运行管理中心部门预算是", "  zh: 100万元。上海市嘉定区安亭镇城市运行管理中心部门预算是", 1)
+    prose = SEED.replace("  zh: 上海市嘉定区安亭镇城市运行管理中心部门预算是",
+                         "  zh: 100万元。上海市嘉定区安亭镇城市运行管理中心部门预算是", 1)
     assert [i.code for i in _errors(tmp_path / "prose", prose)] == ["E303"]
 
 

@@ -16,12 +16,11 @@ import pytest
 import yaml
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
+from conftest import CONTENT, ROOT, run_pelican
 
 from generator.i18n import Catalogues
 from generator.labels import Label
 from generator.phrasebook import LOCALE, phrasebooks
-
-from conftest import CONTENT, ROOT, run_pelican
 
 TRANSLATIONS = ROOT / "themes" / "budget" / "translations"
 TEMPLATES = ROOT / "themes" / "budget" / "templates"

@@ -10,8 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from conftest import ROOT, make_content, run_pelican, seed_text
+from conftest import ROOT, make_content, seed_text
 from test_flags import LINE, SPLIT, W215_EN
 
 PAGE = "zh/2024/anting-city-operations/index.html"

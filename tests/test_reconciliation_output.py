@@ -27,7 +27,8 @@ def test_the_json_lists_every_identity_with_both_sides(seed_report, site, seed, 
     outcomes = data["outcomes"]
     assert len(outcomes) == len(seed_report.outcomes) > 500
     assert [(o["check"], o["key"], o["family"], o["name"]["zh"], o["name"]["en"]) for o in outcomes] == [
-        (o.check.id, o.comparison.key, o.comparison.family, o.comparison.name.zh, o.comparison.name.en) for o in seed_report.outcomes]
+        (o.check.id, o.comparison.key, o.comparison.family, o.comparison.name.zh, o.comparison.name.en)
+        for o in seed_report.outcomes]
     assert [c.id for c in CHECKS] == list(dict.fromkeys(o["check"] for o in outcomes))
     for o, computed in zip(outcomes, seed_report.outcomes):
         assert o["status"] == "ok", o

@@ -8,8 +8,8 @@ import csv
 import json
 
 import pytest
-
 from conftest import FIXTURES, make_content, run_pelican, seed_text
+
 from generator import vocab
 from generator.model import Source
 from generator.pipeline import load_content
