@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from generator.checks import Report
-from generator.pipeline import Content, DepartmentBudget, load_content
+from generator.budget import DepartmentBudget
+from generator.pipeline import Content, load_content
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

@@ -24,7 +24,8 @@ from generator.checks import CHECKS, run
 from generator.diagnostics import ERROR, WARNING
 from generator.labels import Label
 from generator.money import ZERO, grouped
-from generator.pipeline import load_content, outcome_issues
+from generator.pipeline import load_content
+from generator.report import outcome_issues
 from generator.readback import verify
 
 WAN = Decimal(10000)  # one 万元: a change the tables display exactly

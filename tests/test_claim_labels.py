@@ -16,7 +16,8 @@ from conftest import make_content, seed_text
 from generator.claim_labels import LABELS, Vocabulary
 from generator.figures import AMOUNT, COUNT, PERCENT, Figure, expand, find_claims
 from generator.numerals import parse
-from generator.pipeline import check_claims, check_text, load_content
+from generator.pipeline import load_content
+from generator.prose import check_claims, check_text
 
 FILE = "2024/anting-city-operations.yaml"
 PATH = f"content/budgets/{FILE}"

@@ -10,7 +10,7 @@ import pytest
 
 from generator import semantic
 from generator.checks import Report
-from generator.pipeline import reconcile
+from generator.report import reconcile
 from generator.render import View
 
 

@@ -15,7 +15,8 @@ from markupsafe import escape
 
 from generator.model import Text
 from generator.pdf import pdf_links
-from generator.pipeline import load_content, page_issues, prose_fields
+from generator.pipeline import load_content, page_issues
+from generator.prose import prose_fields
 from generator.readback import read_page
 from generator.render import View
 from generator.sanitise import clean, escape_name, markdown_html, removed

@@ -1,0 +1,94 @@
+"""One computed department budget: the ledger, tables, figures and narrative, frozen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .claim_labels import Vocabulary
+from .diagnostics import Location
+from .display import DisplayRule
+from .figures import Figure, build_figures
+from .frozen import FrozenMap
+from .labels import Label
+from .ledger import Ledger, project_amount
+from .model import Budget
+from .money import ZERO
+from .narrative import NarrativeWriter
+from .source import SourceFile
+from .tables import Table, build_tables
+
+# Text fields that are names or targets, not prose: no placeholders, no claim checks.
+
+
+@dataclass(frozen=True)
+class DepartmentBudget:
+    """What compute makes of one budget file. Frozen: the reconciliation only reads it."""
+
+    source: SourceFile
+    budget: Budget
+    ledger: Ledger
+    tables: FrozenMap[str, Table]
+    figures: FrozenMap[str, Figure]
+    paragraphs: FrozenMap[str, tuple[Label, bool]]
+    key_project_budgets: FrozenMap[str, Label]
+    checked: FrozenMap[str, Decimal]  # the keyed amounts the reconciliation reads, exact yuan
+    shown: FrozenMap[str, Decimal]  # the same as readers see them, in yuan
+    vocabulary: Vocabulary  # the label words claims are matched by
+
+    @property
+    def slug(self) -> str:
+        return self.budget.department.slug
+
+    @property
+    def year(self) -> int:
+        return self.budget.year
+
+    @property
+    def unit(self) -> str:
+        return self.budget.display_unit
+
+    @property
+    def display(self) -> DisplayRule:
+        return DisplayRule(self.budget.display_unit)
+
+    def where(self, data_path: tuple) -> Location:
+        return self.source.positions.at(data_path)
+
+
+def _checked_figures(db_figures: dict[str, Figure], budget: Budget) -> dict[str, Decimal]:
+    """The amounts the identities read: table cells, projects, forms, procurement."""
+    out = {k.removeprefix("table."): f.value for k, f in db_figures.items() if k.startswith("table.")}
+    for p in budget.projects:
+        out[f"project.{p.id}"] = project_amount(p)
+        if p.form:
+            out[f"form.{p.id}.this_year"] = project_amount(p)
+            out[f"form.{p.id}.total_budget"] = p.form.total_budget
+            for n, sub in enumerate(p.form.sub_items):
+                out[f"form.{p.id}.sub.{n}"] = sub.amount
+            out[f"form.{p.id}.sub_basis"] = project_amount(p) if p.form.sub_items_cover == "当年预算" else p.form.total_budget
+    for key in ("total", "货物", "工程", "服务", "sme", "micro"):
+        out[f"procurement.{key}"] = db_figures[f"procurement.{key}"].value
+    ids = {p.id for p in budget.projects}
+    for item in budget.procurement:
+        if item.project in ids:
+            key = f"project.{item.project}.procurement"
+            out[key] = out.get(key, ZERO) + item.amount
+    return out
+
+
+def compute(src: SourceFile, budget: Budget, cat, last_year_total: Decimal, phrasebooks=None) -> DepartmentBudget:
+    ledger = Ledger(budget, cat)
+    tables = build_tables(ledger)
+    figures = build_figures(ledger, tables, last_year_total)
+    writer = NarrativeWriter(budget, ledger, figures, cat, phrasebooks)
+    checked = _checked_figures(figures, budget)
+    rule = DisplayRule(budget.display_unit)
+    return DepartmentBudget(
+        source=src, budget=budget, ledger=ledger, tables=FrozenMap(tables), figures=FrozenMap(figures),
+        vocabulary=Vocabulary.of(budget, cat, figures),
+        paragraphs=FrozenMap(writer.paragraphs()),
+        key_project_budgets=FrozenMap({p.id: (p.key.budget_note and Label(p.key.budget_note.zh, p.key.budget_note.en))
+                                       or writer.key_project_budget(p.id) for p in budget.projects if p.key}),
+        checked=FrozenMap(checked), shown=FrozenMap({k: rule.shown(k, v) for k, v in checked.items()}),
+    )

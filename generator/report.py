@@ -1,0 +1,90 @@
+"""The reconciliation of one computed budget: a Report of issues and outcomes; it changes nothing it reads."""
+
+from __future__ import annotations
+
+from .budget import DepartmentBudget
+from .checks import Outcome, Report, run
+from .diagnostics import Issue, Location, issue
+from .display import money_text
+from .labels import Label
+from .prose import check_budget
+
+def relation(at_most: bool) -> str:
+    """How the two sides of a failed comparison stand: ≠ for an equality, > for a bound."""
+    return ">" if at_most else "≠"
+
+
+def _outcome_location(db: DepartmentBudget, o: Outcome) -> Location:
+    """Where to look: the form's sub-items, the form, the project, the procurement list, or the file."""
+    at = db.source.positions.at
+    ids = {p.id: i for i, p in enumerate(db.budget.projects)}
+    keys = o.comparison.left + o.comparison.right
+    form_ids = {k.split(".")[1] for k in keys if k.startswith("form.")}
+    project_ids = {k.split(".")[1] for k in keys if k.startswith("project.")}
+    if any(k.startswith("procurement.") or k.endswith(".procurement") for k in keys):
+        return at(("procurement",), key=True)
+    if len(form_ids) == 1 and form_ids <= set(ids):
+        (i,) = form_ids
+        if any(k.startswith(f"form.{i}.sub") for k in keys):
+            return at(("projects", ids[i], "form", "sub_items"), key=True)
+        return at(("projects", ids[i], "form"), key=True)
+    if len(project_ids) == 1 and project_ids <= set(ids):
+        return at(("projects", ids[project_ids.pop()]))
+    return Location(db.source.path)
+
+
+def outcome_issues(db: DepartmentBudget, outcomes: list[Outcome]) -> list[Issue]:
+    """E301 for every identity that fails on the exact figures, W302 where only the displayed ones differ."""
+    found = []
+    for o in outcomes:
+        if o.status == "ok":
+            continue
+        name = Label(o.comparison.name.zh, o.comparison.name.en)
+        if o.status == "mismatch":
+            found.append(issue("E301", _outcome_location(db, o), name=name, left=money_text(o.left), right=money_text(o.right),
+                               op=relation(o.comparison.at_most), diff=money_text(abs(o.left - o.right))))
+        else:
+            keys = o.comparison.left + o.comparison.right
+            where = _outcome_location(db, o)
+            if where.line is None:  # a table identity: the display unit is what makes it round
+                where = db.source.positions.at(("display_unit",), key=True)
+            # each side as readers see it: a project's budget in yuan, a table total in the display unit
+            left, right, rule = o.comparison.left, o.comparison.right, db.display
+            same_unit = rule.all_in_yuan(left) == rule.all_in_yuan(right)
+            found.append(issue("W302", where, name=name, left=rule.side_text(o.left_shown, left),
+                               right=rule.side_text(o.right_shown, right),
+                               diff=rule.side_text(abs(o.left_shown - o.right_shown), keys) if same_unit
+                               else money_text(abs(o.left_shown - o.right_shown))))
+    return found
+
+
+def reconcile(db: DepartmentBudget, previous: DepartmentBudget | None = None) -> Report:
+    """The checks, claims and identities of one computed budget (and last year's, if any): reads, never writes."""
+    outcomes = tuple(run(db.checked, db.shown))
+    found = check_budget(db) + outcome_issues(db, outcomes)
+    if previous is not None:
+        found += _last_year_issues(db, previous)
+    return Report(tuple(found), outcomes)
+
+
+def _last_year_issues(db: DepartmentBudget, previous: DepartmentBudget) -> list[Issue]:
+    """Stated last-year figures must equal what last year's own file computes."""
+    found = []
+    stated = db.budget.last_year
+    prev_three = previous.tables["09"].rows[0].values
+    pairs = [
+        (("last_year", "total"), "total", stated.total, previous.ledger.total),
+        (("last_year", "three_public", "outbound"), "three_public.outbound", stated.three_public.outbound, prev_three["outbound"]),
+        (("last_year", "three_public", "reception"), "three_public.reception", stated.three_public.reception, prev_three["reception"]),
+        (("last_year", "three_public", "vehicle_purchase"), "three_public.vehicle_purchase",
+         stated.three_public.vehicle_purchase, prev_three["vehicle_purchase"]),
+        (("last_year", "three_public", "vehicle_operation"), "three_public.vehicle_operation",
+         stated.three_public.vehicle_operation, prev_three["vehicle_operation"]),
+    ]
+    if stated.operating_costs is not None and previous.ledger.operating_costs is not None:
+        pairs.append((("last_year", "operating_costs"), "operating_costs", stated.operating_costs, previous.ledger.operating_costs))
+    for path, key, value, computed in pairs:
+        if value != computed:
+            found.append(issue("E306", db.where(path), key=key, stated=money_text(value), computed=money_text(computed),
+                               year=previous.year))
+    return found
