@@ -11,7 +11,7 @@ RELATIVE_URLS = True  # the site works from any folder, file:// included
 PATH = "content"
 OUTPUT_PATH = "output"
 THEME = "themes/budget"
-PLUGINS = ["generator"]  # generator/plugin.py: the budgets (content/budgets/**/*.yaml)
+PLUGINS = ["generator"]  # generator/outputs/plugin.py: the budgets (content/budgets/**/*.yaml)
 
 DEFAULT_LANG = "zh"  # Pelican languages are zh / en; <html lang> uses zh-CN (BUDGET_LANGUAGES below)
 TIMEZONE = "Asia/Shanghai"
@@ -37,13 +37,13 @@ JINJA_ENVIRONMENT = {"undefined": StrictUndefined, "autoescape": True, "trim_blo
                      "extensions": ["jinja2.ext.i18n"]}  # theme strings: {{ _('…') }}, catalogues in themes/budget/translations
 
 # The site's languages, in order (the first is the default); a language is data: an entry here and
-# its catalogue themes/budget/translations/<lang>/LC_MESSAGES/messages.po (generator/i18n.py).
+# its catalogue themes/budget/translations/<lang>/LC_MESSAGES/messages.po (generator/present/i18n.py).
 BUDGET_LANGUAGES = {
     "zh": {"html": "zh-CN", "name": "中文", "read_in": "阅读本页的中文版"},
     "en": {"html": "en", "name": "English", "read_in": "Read this page in English"},
 }
 
-# The plugin's settings (generator/settings.py has them all, with their defaults; an unknown
+# The plugin's settings (generator/core/settings.py has them all, with their defaults; an unknown
 # BUDGET_* name stops the build).
 BUDGET_PDF = True  # `invoke build --no-pdf` sets this to false for quick previews
 BUDGET_STRICT = False  # `invoke build --strict`: warnings stop the build too

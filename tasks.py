@@ -19,7 +19,7 @@ from pathlib import Path
 
 from invoke import task
 
-from generator import faults, publish
+from generator.outputs import faults, publish
 
 ROOT = Path(__file__).parent
 OUTPUT = ROOT / "output"
@@ -150,7 +150,7 @@ def i18n(c):
 
 @task
 def schema(c):
-    """Regenerate schema/budget.schema.json from generator/model.py."""
+    """Regenerate schema/budget.schema.json from generator/load/model.py."""
     c.run(f"{PY} -m generator.cli schema")
 
 

@@ -44,7 +44,7 @@ def child(html_file: str, base_url: str, allowed: str, options: str, repeat: int
     import resource
 
     t0 = time.perf_counter()
-    from generator import pdf
+    from generator.outputs import pdf
 
     if options != "-":
         pdf.PDF_OPTIONS = json.loads(options)
@@ -81,7 +81,7 @@ def collect_jobs(tmp: Path):
     from pelican import Pelican
     from pelican.settings import read_settings
 
-    from generator import pdf
+    from generator.outputs import pdf
 
     logging.getLogger().setLevel(logging.ERROR)
     captured: dict = {"jobs": [], "theme": None}
@@ -127,7 +127,7 @@ def main() -> None:
 
     import weasyprint
 
-    from generator import pdf
+    from generator.outputs import pdf
 
     cores = os.cpu_count() or 1
     print(f"WeasyPrint {weasyprint.__version__}, {cores} CPU cores, PDF options {pdf.PDF_OPTIONS}")

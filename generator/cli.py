@@ -7,8 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from .diagnostics import ERROR, Issue
-from .labels import Label
+from generator.core.diagnostics import ERROR, Issue
+from generator.core.labels import Label
 
 SUMMARY = Label("共 {errors} 个错误，{warnings} 个警告。", "{errors} error(s), {warnings} warning(s).")
 ALL_CLEAR = Label("检查通过：没有发现问题。", "All clear: no problems found.")
@@ -30,8 +30,8 @@ def print_issues(issues: list[Issue], lang: str, out=None) -> None:
 
 
 def check(content: Path, lang: str, strict: bool, as_json: bool, budgets: str | None = None) -> int:
-    from .pipeline import load_content, page_issues
-    from .settings import BudgetSettings
+    from generator.core.settings import BudgetSettings
+    from generator.pipeline import load_content, page_issues
 
     where = (BudgetSettings(dir=budgets) if budgets else BudgetSettings()).budgets(content)
     if not where.is_dir():
@@ -47,7 +47,7 @@ def check(content: Path, lang: str, strict: bool, as_json: bool, budgets: str | 
 
 
 def schema_text() -> str:
-    from .model import Budget
+    from generator.load.model import Budget
 
     schema = Budget.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         return check(args.content, args.lang, args.strict, args.json, args.budgets)
     if args.command == "codes":
-        from .diagnostics import codes
+        from generator.core.diagnostics import codes
 
         if args.json:
             print(json.dumps([c.as_dict() for c in codes()], ensure_ascii=False, indent=2))

@@ -11,19 +11,19 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from . import catalogue as catalogue_module
-from . import semantic
+from generator import catalogue as catalogue_module
 
 # Text fields that are names or targets, not prose: no placeholders, no claim checks.
-from .budget import DepartmentBudget, compute
-from .checks import Report
-from .diagnostics import ERROR, Issue, issue, sort_key
-from .model import Budget
-from .report import reconcile
-from .sanitise import markdown_html, removal_issues, text_location
-from .settings import BudgetSettings
-from .source import SourceFile, read_file
-from .validate import check_meaning, parse
+from generator.compute.budget import DepartmentBudget, compute
+from generator.core.diagnostics import ERROR, Issue, issue, sort_key
+from generator.core.sanitise import markdown_html, removal_issues, text_location
+from generator.core.settings import BudgetSettings
+from generator.load.model import Budget
+from generator.load.source import SourceFile, read_file
+from generator.load.validate import check_meaning, parse
+from generator.reconcile import semantic
+from generator.reconcile.checks import Report
+from generator.reconcile.report import reconcile
 
 
 @dataclass

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.checks import Report
-from generator.budget import DepartmentBudget
+from generator.compute.budget import DepartmentBudget
 from generator.pipeline import Content, load_content
+from generator.reconcile.checks import Report
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

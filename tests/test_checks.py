@@ -3,7 +3,7 @@
 Each case changes one or two keyed figures of the shipped budget (as a computation or
 template bug would) and asserts that the named comparison fails and that the pipeline
 reports it as E301 with a bilingual message naming the identity and both values. A few
-cases break the rendered page instead and go through `generator.readback.verify`.
+cases break the rendered page instead and go through `generator.outputs.readback.verify`.
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, make_content, seed_text
 
-from generator import readback
-from generator.checks import CHECKS, run
-from generator.diagnostics import ERROR, WARNING
-from generator.labels import Label
-from generator.money import ZERO, grouped
+from generator.core.diagnostics import ERROR, WARNING
+from generator.core.labels import Label
+from generator.core.money import ZERO, grouped
+from generator.outputs import readback
+from generator.outputs.readback import verify
 from generator.pipeline import load_content
-from generator.report import outcome_issues
-from generator.readback import verify
+from generator.reconcile.checks import CHECKS, run
+from generator.reconcile.report import outcome_issues
 
 WAN = Decimal(10000)  # one 万元: a change the tables display exactly
 Mutation = Callable[[dict], None]

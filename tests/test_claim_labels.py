@@ -13,11 +13,11 @@ from fnmatch import fnmatchcase
 import pytest
 from conftest import make_content, seed_text
 
-from generator.claim_labels import LABELS, Vocabulary
-from generator.figures import AMOUNT, COUNT, PERCENT, Figure, expand, find_claims
-from generator.numerals import parse
+from generator.compute.claim_labels import LABELS, Vocabulary
+from generator.compute.figures import AMOUNT, COUNT, PERCENT, Figure, expand, find_claims
+from generator.core.numerals import parse
 from generator.pipeline import load_content
-from generator.prose import check_claims, check_text
+from generator.reconcile.prose import check_claims, check_text
 
 FILE = "2024/anting-city-operations.yaml"
 PATH = f"content/budgets/{FILE}"
@@ -225,7 +225,7 @@ def test_every_generated_paragraph_passes_its_own_label_check(seed):
 
 
 def test_a_generator_that_labels_the_wrong_figure_is_caught(tmp_path, monkeypatch):
-    from generator.narrative import Sentences
+    from generator.compute.narrative import Sentences
 
     wrong = {"zh": "其中：其他收入{{income.财政拨款}}。", "en": "other revenue {{income.财政拨款}}."}
     monkeypatch.setattr(Sentences, "income", lambda self: wrong[self.lang])
@@ -291,7 +291,7 @@ def test_a_share_of_nothing_is_named_by_no_label():
 
 def test_a_claim_right_after_an_html_tag_is_still_a_claim():
     """`>` of a tag is not a bound: '<span>9,999.99万元</span>' must be checked like any figure."""
-    from generator.figures import find_claims
+    from generator.compute.figures import find_claims
 
     assert [c.written for c in find_claims("<span>9,999.99万元</span>")] == ["9,999.99万元"]
     assert [c.written for c in find_claims("<b>12.5%</b>")] == ["12.5%"]

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from conftest import make_content, seed_text
 
-from generator.figures import AMOUNT, COUNT, PERCENT, Figure, find_claims, matches, split
+from generator.compute.figures import AMOUNT, COUNT, PERCENT, Figure, find_claims, matches, split
 from generator.pipeline import load_content
 
 FILE = "2024/anting-city-operations.yaml"
@@ -263,7 +263,7 @@ def test_a_declared_figure_that_agrees_is_accepted(tmp_path):
 
 def test_generated_text_is_checked_too(tmp_path, monkeypatch):
     """A bug in the narrative generator that types a figure instead of a placeholder cannot publish."""
-    from generator.narrative import Sentences
+    from generator.compute.narrative import Sentences
 
     typed = {"zh": "涉及项目预算资金4542.16万元。", "en": "RMB 45.4216 million and {{performance.amont}}."}
     monkeypatch.setattr(Sentences, "performance", lambda self: typed[self.lang])
@@ -274,7 +274,7 @@ def test_generated_text_is_checked_too(tmp_path, monkeypatch):
 
 
 def test_the_english_performance_sentence_agrees_in_number(seed):
-    from generator.narrative import NarrativeWriter
+    from generator.compute.narrative import NarrativeWriter
 
     text = seed.paragraphs["performance"][0].en
     assert "{{performance.count}} projects with targets" in text
@@ -283,7 +283,7 @@ def test_the_english_performance_sentence_agrees_in_number(seed):
 
 
 def test_literal_accepts_a_full_width_colon():
-    from generator.figures import split
+    from generator.compute.figures import split
 
     assert split("质保金{{literal：5%}}") == [("text", 0, "质保金"), ("literal", 3, "5%")]
 
@@ -291,7 +291,7 @@ def test_literal_accepts_a_full_width_colon():
 def test_english_prose_formats():
     from decimal import Decimal
 
-    from generator.money import prose_amount
+    from generator.core.money import prose_amount
 
     assert prose_amount(Decimal("57152900"), "万元", "en") == "RMB 57.1529 million"
     assert prose_amount(Decimal("53700000"), "万元", "en") == "RMB 53.70 million"
@@ -301,7 +301,7 @@ def test_english_prose_formats():
 
 
 def test_english_narrative_reads_as_english(seed):
-    from generator.figures import expand
+    from generator.compute.figures import expand
 
     basic, _ = seed.paragraphs["basic"]
     text = expand(basic.en, "en", seed.unit, seed.figures)

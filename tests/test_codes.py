@@ -1,5 +1,5 @@
 """Issue codes: one code per kind of problem, each with a bilingual title and message template
-(generator/diagnostics.py), every code used, and `budget codes` listing them."""
+(generator/core/diagnostics.py), every code used, and `budget codes` listing them."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, make_content, seed_text
 
-from generator import pdf, validate
-from generator.diagnostics import MESSAGES, TITLES, Location, codes
+from generator.core.diagnostics import MESSAGES, TITLES, Location, codes
+from generator.load import validate
+from generator.outputs import pdf
 from generator.pipeline import load_content
 
 SEED = seed_text()

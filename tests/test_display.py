@@ -1,4 +1,4 @@
-"""The display rule lives in one place (generator/display.py): which amounts readers see in
+"""The display rule lives in one place (generator/core/display.py): which amounts readers see in
 yuan, rounding to the display unit, the unit's name. Everything that shows or reads back an
 amount asks it."""
 
@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from generator import display
-from generator.display import DisplayRule, money_text
-from generator.readback import verify
-from generator.render import View
+from generator.core import display
+from generator.core.display import DisplayRule, money_text
+from generator.outputs.readback import verify
+from generator.present.render import View
 
 WAN, YUAN = DisplayRule("万元"), DisplayRule("元")
 

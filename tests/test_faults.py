@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from conftest import CONTENT, ROOT
 
-from generator import publish
-from generator.faults import fault_issue
+from generator.outputs import publish
+from generator.outputs.faults import fault_issue
 
 INVOKE = Path(sys.executable).parent / "invoke"
 HOOK = Path(__file__).parent / "faults"

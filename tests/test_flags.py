@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, make_content, run_pelican, seed_text
 
-from generator import publish
+from generator.outputs import publish
 
 INVOKE = Path(sys.executable).parent / "invoke"
 LINE = "  - {function: 2120199, economic: 30205, amount: 20400}"

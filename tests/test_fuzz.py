@@ -21,7 +21,7 @@ from conftest import make_content, seed_text
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
-from generator.diagnostics import ERROR
+from generator.core.diagnostics import ERROR
 from generator.pipeline import load_content
 
 settings.register_profile("ci", max_examples=500, deadline=None, derandomize=True, print_blob=True,

@@ -18,9 +18,9 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 from conftest import CONTENT, ROOT, run_pelican
 
-from generator.i18n import Catalogues
-from generator.labels import Label
-from generator.phrasebook import LOCALE, phrasebooks
+from generator.compute.phrasebook import LOCALE, phrasebooks
+from generator.core.labels import Label
+from generator.present.i18n import Catalogues
 
 TRANSLATIONS = ROOT / "themes" / "budget" / "translations"
 TEMPLATES = ROOT / "themes" / "budget" / "templates"

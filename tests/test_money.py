@@ -1,4 +1,4 @@
-"""The rounding policy (generator/money.py) and exact money.
+"""The rounding policy (generator/core/money.py) and exact money.
 
 - amounts are yuan with at most two decimals, summed exactly (Decimal, never float);
 - every displayed figure is rounded half-up, once, from its exact value;
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, make_content, seed_text
 
-from generator.money import table_cell, to_unit
+from generator.core.money import table_cell, to_unit
 from generator.pipeline import load_content
 
 SEED = seed_text()
@@ -96,8 +96,8 @@ def test_rounding_difference_is_a_warning_w302(thirds):
 
 
 def test_a_table_with_a_rounding_difference_carries_the_note(thirds):
-    from generator.labels import ROUNDING_NOTE
-    from generator.render import View
+    from generator.core.labels import ROUNDING_NOTE
+    from generator.present.render import View
 
     result = load_content(thirds)
     (db,) = result.budgets

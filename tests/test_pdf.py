@@ -18,10 +18,10 @@ import pytest
 from conftest import CONTENT, ROOT, make_content, run_pelican, seed_text
 from pypdf import PdfReader
 
-from generator import labels as lb
-from generator import pdf
-from generator.money import table_cell
-from generator.render import pdf_name
+from generator.core import labels as lb
+from generator.core.money import table_cell
+from generator.outputs import pdf
+from generator.present.render import pdf_name
 
 pytestmark = [pytest.mark.pdf,
               pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")]
@@ -299,7 +299,7 @@ def test_no_chinese_font_stops_the_pdf_step(monkeypatch, tmp_path, capfd):
     out = tmp_path / "output"
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={
         "PATH": str(CONTENT), "OUTPUT_PATH": str(out), "BUDGET_CACHE": str(tmp_path / "cache")})
-    from generator.plugin import BuildFailed
+    from generator.outputs.plugin import BuildFailed
 
     with pytest.raises(BuildFailed):
         Pelican(settings).run()
@@ -413,7 +413,7 @@ def test_old_unused_cache_files_are_pruned(tmp_path):
     import os
     import time
 
-    from generator.pdf import _prune
+    from generator.outputs.pdf import _prune
 
     used, stale, recent = tmp_path / "used.pdf", tmp_path / "stale.pdf", tmp_path / "recent.pdf"
     for p in (used, stale, recent):

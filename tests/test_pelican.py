@@ -116,7 +116,7 @@ def test_the_written_page_is_the_verified_page(tmp_path, monkeypatch):
     from pelican import Pelican, signals
     from pelican.settings import read_settings
 
-    from generator import pdf, plugin
+    from generator.outputs import pdf, plugin
 
     renders = iter(range(10**6))
     real_render, real_verify = plugin.BudgetGenerator.render, plugin.verify

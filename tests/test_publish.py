@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from conftest import CONTENT, ROOT
 
-from generator import publish
+from generator.outputs import publish
 
 INVOKE = Path(sys.executable).parent / "invoke"
 
@@ -28,7 +28,7 @@ INVOKE = Path(sys.executable).parent / "invoke"
 BUILD_AND_PUBLISH = textwrap.dedent("""
     import builtins, json, os, shutil, signal, sys
     from pathlib import Path
-    from generator import publish
+    from generator.outputs import publish
 
     out, build_id, kill_at = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     calls = 0

@@ -8,10 +8,10 @@ from dataclasses import FrozenInstanceError
 
 import pytest
 
-from generator import semantic
-from generator.checks import Report
-from generator.report import reconcile
-from generator.render import View
+from generator.present.render import View
+from generator.reconcile import semantic
+from generator.reconcile.checks import Report
+from generator.reconcile.report import reconcile
 
 
 def test_reconcile_mutates_nothing(content, seed):
@@ -63,7 +63,7 @@ def test_the_computed_budget_is_read_only(seed):
 
 
 def test_rounding_notes_come_from_the_report_not_from_the_tables(seed, seed_report):
-    from generator.labels import ROUNDING_NOTE
+    from generator.core.labels import ROUNDING_NOTE
 
     table = seed.tables["08"]
     assert ROUNDING_NOTE not in View(seed, "zh", seed_report).notes(table)  # the shipped content rounds cleanly

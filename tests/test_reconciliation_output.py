@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from generator.checks import CHECKS
+from generator.reconcile.checks import CHECKS
 
 SLUG = "anting-city-operations"
 LANGS = ("zh", "en")

@@ -1,6 +1,6 @@
 """Authored text never runs code or loads anything from elsewhere; what is removed is reported.
 
-Unit tests of the sanitiser (generator/sanitise.py) for each kind of payload, then the
+Unit tests of the sanitiser (generator/core/sanitise.py) for each kind of payload, then the
 hostile fixture (tests/fixtures/hostile/content) checked and built, HTML and PDF.
 """
 
@@ -13,13 +13,13 @@ import pytest
 from conftest import CONTENT, FIXTURES, ROOT, pdf_settings, run_pelican
 from markupsafe import escape
 
-from generator.model import Text
-from generator.pdf import pdf_links
+from generator.core.sanitise import clean, escape_name, markdown_html, removed
+from generator.load.model import Text
+from generator.outputs.pdf import pdf_links
+from generator.outputs.readback import read_page
 from generator.pipeline import load_content, page_issues
-from generator.prose import prose_fields
-from generator.readback import read_page
-from generator.render import View
-from generator.sanitise import clean, escape_name, markdown_html, removed
+from generator.present.render import View
+from generator.reconcile.prose import prose_fields
 
 HOSTILE = FIXTURES / "hostile" / "content"
 HOSTILE_FILE = HOSTILE / "budgets" / "2024" / "hostile-test.yaml"

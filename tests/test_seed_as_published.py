@@ -14,7 +14,7 @@ import pytest
 import yaml
 from conftest import FIXTURES, make_content, seed_text
 
-from generator.figures import find_claims, matches
+from generator.compute.figures import find_claims, matches
 from generator.pipeline import load_content
 
 FILE = "2024/anting-city-operations.yaml"

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import pytest
 
-from generator.money import to_unit
+from generator.core.money import to_unit
 
 UNIT = "万元"
 DEPARTMENT = "上海市嘉定区安亭镇城市运行管理中心"

@@ -1,4 +1,4 @@
-"""Semantic checks (generator/semantic.py): data that reconciles but cannot be right.
+"""Semantic checks (generator/reconcile/semantic.py): data that reconciles but cannot be right.
 
 Each test breaks the shipped seed budget (`seed_text()`) in one place and expects the check's
 code at the line and column it wrote; each check also passes on the shipped content.
@@ -12,9 +12,9 @@ import pytest
 from conftest import ROOT, make_content, seed_text
 
 from generator.catalogue import load as load_catalogue
-from generator.diagnostics import MESSAGES, Issue
+from generator.core.diagnostics import MESSAGES, Issue
 from generator.pipeline import load_content
-from generator.semantic import pairing_rules
+from generator.reconcile.semantic import pairing_rules
 
 SEED = seed_text()
 FILE = "2024/budget.yaml"

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import CONTENT, ROOT, run_pelican
 
-from generator import labels as lb
-from generator.money import to_unit
-from generator.readback import read_page, verify
+from generator.core import labels as lb
+from generator.core.money import to_unit
+from generator.outputs.readback import read_page, verify
 
 SLUG, YEAR = "anting-city-operations", 2024
 LANGS = ("zh", "en")

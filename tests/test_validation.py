@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, make_content, seed_text
 
-from generator.diagnostics import Issue
+from generator.core.diagnostics import Issue
 from generator.pipeline import load_content
 
 SEED = seed_text()

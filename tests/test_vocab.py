@@ -10,10 +10,10 @@ import json
 import pytest
 from conftest import FIXTURES, make_content, run_pelican, seed_text
 
-from generator import vocab
-from generator.model import Source
+from generator.core import vocab
+from generator.load.model import Source
+from generator.outputs.readback import read_page
 from generator.pipeline import load_content
-from generator.readback import read_page
 
 EXTENSION = FIXTURES / "tenth_table"
 PAGE = "zh/2024/anting-city-operations/"

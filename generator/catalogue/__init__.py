@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from ..vocab import PERSONNEL_CLASSES  # noqa: F401  (re-exported: the ledger reads it here)
+from generator.core.vocab import PERSONNEL_CLASSES  # noqa: F401  (re-exported: the ledger reads it here)
 
 HERE = Path(__file__).parent
 LEVELS = {3: "类", 5: "款", 7: "项"}

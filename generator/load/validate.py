@@ -20,13 +20,13 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .catalogue import Catalogue
-from .catalogue import load as load_catalogue
-from .diagnostics import Issue, issue, suggestion
-from .figures import LITERAL, PLACEHOLDER
-from .labels import Label
-from .model import Budget, EconomicCode, FunctionCode, Money, Slug
-from .source import SourceFile
+from generator.catalogue import Catalogue
+from generator.catalogue import load as load_catalogue
+from generator.core.diagnostics import Issue, issue, suggestion
+from generator.core.labels import Label
+from generator.core.placeholders import LITERAL, PLACEHOLDER
+from generator.load.model import Budget, EconomicCode, FunctionCode, Money, Slug
+from generator.load.source import SourceFile
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 

@@ -7,15 +7,15 @@ import re
 
 from pydantic import BaseModel
 
-from . import semantic
-from .budget import DepartmentBudget
-from .claim_labels import Vocabulary
-from .diagnostics import Issue, Location, issue, suggestion
-from .display import money_text
-from .figures import AMOUNT, COUNT, PERCENT, Figure, closest, find_claims, matches, matching, split
-from .labels import Label
-from .model import Budget, Text
-from .sanitise import markdown_html, removal_issues
+from generator.compute.budget import DepartmentBudget
+from generator.compute.claim_labels import Vocabulary
+from generator.compute.figures import AMOUNT, COUNT, PERCENT, Figure, closest, find_claims, matches, matching, split
+from generator.core.diagnostics import Issue, Location, issue, suggestion
+from generator.core.display import money_text
+from generator.core.labels import Label
+from generator.core.sanitise import markdown_html, removal_issues
+from generator.load.model import Budget, Text
+from generator.reconcile import semantic
 
 # Text fields that are names or targets, not prose: no placeholders, no claim checks.
 NOT_PROSE = {"name", "supervisor", "target", "manager", "contact", "unit_head", "filled_by", "term"}

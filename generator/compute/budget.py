@@ -5,18 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .claim_labels import Vocabulary
-from .diagnostics import Location
-from .display import DisplayRule
-from .figures import Figure, build_figures
-from .frozen import FrozenMap
-from .labels import Label
-from .ledger import Ledger, project_amount
-from .model import Budget
-from .money import ZERO
-from .narrative import NarrativeWriter
-from .source import SourceFile
-from .tables import Table, build_tables
+from generator.compute.claim_labels import Vocabulary
+from generator.compute.figures import Figure, build_figures
+from generator.compute.ledger import Ledger, project_amount
+from generator.compute.narrative import NarrativeWriter
+from generator.compute.tables import Table, build_tables
+from generator.core.diagnostics import Location
+from generator.core.display import DisplayRule
+from generator.core.frozen import FrozenMap
+from generator.core.labels import Label
+from generator.core.money import ZERO
+from generator.load.model import Budget
+from generator.load.source import SourceFile
 
 # Text fields that are names or targets, not prose: no placeholders, no claim checks.
 

@@ -29,18 +29,19 @@ from pelican import signals
 from pelican.generators import Generator, PelicanTemplateNotFound
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 
-from . import faults, pdf
-from .buildlog import BuildFailed, report, show_issues, stop
-from .cli import summary
-from .diagnostics import Issue, Location, issue, sort_key
-from .i18n import Catalogues, other_languages
-from .labels import Label
-from .phrasebook import phrasebooks
-from .pipeline import Content, DepartmentBudget, display_path, load_content, page_removals
-from .readback import verify
-from .render import View, department_url, pdf_download_name, pdf_name
-from .sanitise import clean
-from .settings import BudgetSettings, SettingsError
+from generator.cli import summary
+from generator.compute.budget import DepartmentBudget
+from generator.compute.phrasebook import phrasebooks
+from generator.core.diagnostics import Issue, Location, issue, sort_key
+from generator.core.labels import Label
+from generator.core.sanitise import clean
+from generator.core.settings import BudgetSettings, SettingsError
+from generator.outputs import faults, pdf
+from generator.outputs.buildlog import BuildFailed, report, show_issues, stop
+from generator.outputs.readback import verify
+from generator.pipeline import Content, display_path, load_content, page_removals
+from generator.present.i18n import Catalogues, other_languages
+from generator.present.render import View, department_url, pdf_download_name, pdf_name
 
 
 def template_issue(exc: Exception, name: str, page: str) -> Issue:

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from . import vocab
-from .catalogue import Catalogue
-from .figures import Figure
-from .labels import Label, cn_number
-from .ledger import Ledger
-from .model import Budget, Text
-from .phrasebook import Phrasebook, phrasebooks
-from .sanitise import escape_name
+from generator.catalogue import Catalogue
+from generator.compute.figures import Figure
+from generator.compute.ledger import Ledger
+from generator.compute.phrasebook import Phrasebook, phrasebooks
+from generator.core import vocab
+from generator.core.labels import Label, cn_number
+from generator.core.sanitise import escape_name
+from generator.load.model import Budget, Text
 
 L = Label
 OPTIONAL_INCOME = {"上级补助收入"}  # besides the registry's when-used sources, mentioned only when there is some

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from .budget import DepartmentBudget
-from .checks import Outcome, Report, run
-from .diagnostics import Issue, Location, issue
-from .display import money_text
-from .labels import Label
-from .prose import check_budget
+from generator.compute.budget import DepartmentBudget
+from generator.core.diagnostics import Issue, Location, issue
+from generator.core.display import money_text
+from generator.core.labels import Label
+from generator.reconcile.checks import Outcome, Report, run
+from generator.reconcile.prose import check_budget
+
 
 def relation(at_most: bool) -> str:
     """How the two sides of a failed comparison stand: ≠ for an equality, > for a bound."""

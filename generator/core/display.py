@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from . import labels as lb
-from .labels import Label
-from .money import UNIT_FACTORS, grouped, table_cell, to_unit, yuan_text
+from generator.core import labels as lb
+from generator.core.labels import Label
+from generator.core.money import UNIT_FACTORS, grouped, table_cell, to_unit, yuan_text
 
 IN_YUAN = ("form.", "project.")  # keyed amounts printed in yuan, whatever the display unit
 

@@ -11,12 +11,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from . import labels as lb
-from . import vocab
-from .frozen import FrozenMap
-from .labels import Label
-from .ledger import APPROPRIATIONS, Ledger, Line
-from .money import ZERO
+from generator.compute.ledger import APPROPRIATIONS, Ledger, Line
+from generator.core import labels as lb
+from generator.core import vocab
+from generator.core.frozen import FrozenMap
+from generator.core.labels import Label
+from generator.core.money import ZERO
 
 
 @dataclass(frozen=True)

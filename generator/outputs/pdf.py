@@ -31,7 +31,7 @@ from html import unescape as html_unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .diagnostics import Issue, Location, issue
+from generator.core.diagnostics import Issue, Location, issue
 
 THEME_STATIC = "static"
 STYLESHEETS = ("css/pdf.css",)

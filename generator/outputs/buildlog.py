@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 import sys
 
-from .cli import summary
-from .diagnostics import ERROR, WARNING, Issue
+from generator.cli import summary
+from generator.core.diagnostics import ERROR, WARNING, Issue
 
 log = logging.getLogger(__name__)
 

@@ -12,13 +12,14 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from . import vocab
-from .ledger import APPROPRIATIONS, Ledger, project_amount
-from .model import Budget
-from .money import UNIT_FACTORS, ZERO, prose_amount, prose_percent, round_half_up
-from .numerals import NUMERAL
-from .numerals import parse as parse_numeral
-from .tables import Table
+from generator.compute.ledger import APPROPRIATIONS, Ledger, project_amount
+from generator.compute.tables import Table
+from generator.core import vocab
+from generator.core.money import UNIT_FACTORS, ZERO, prose_amount, prose_percent, round_half_up
+from generator.core.numerals import NUMERAL
+from generator.core.numerals import parse as parse_numeral
+from generator.core.placeholders import LITERAL, PLACEHOLDER, STRAY, Segment, split  # noqa: F401 (re-exported)
+from generator.load.model import Budget
 
 AMOUNT, PERCENT, COUNT = "amount", "percent", "count"
 SOURCES = vocab.source_keys()
@@ -137,58 +138,6 @@ def build_figures(ledger: Ledger, tables: dict[str, Table], last_year_total: Dec
         for key, value in table.cells().items():
             amount(f"table.{key}", value)
     return f
-
-
-# ---------------------------------------------------------------- placeholders
-
-PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.S)
-LITERAL = re.compile(r"^\s*literal\s*[:：]\s*(.*?)\s*$", re.S)  # a full-width colon too
-
-
-@dataclass(frozen=True)
-class Segment:
-    text: str
-    offset: int  # where the segment starts in the authored text
-    checked: bool  # typed by the author (claims are checked) or produced by a placeholder
-
-
-# Text that is neither prose nor a placeholder: a stray `{{` or `}}`, or `{name}` (one brace
-# each side, the usual typo for `{{name}}`). Markdown attribute lists (`{: .x}`, `{#id}`) pass.
-STRAY = re.compile(r"\{\{|\}\}|(?<!\{)\{[A-Za-z_\u4e00-\u9fff][\w.\u4e00-\u9fff]*\}(?!\})")
-
-
-def split(text: str) -> list[tuple[str, int, str]]:
-    """[(kind, offset, content)]: kind is 'text', 'figure', 'literal' or 'broken'.
-
-    Joining every content gives the text back (placeholders as their name or literal text).
-    A 'broken' part runs from the first stray brace to the next placeholder or the end.
-    """
-    parts: list[tuple[str, int, str]] = []
-
-    def prose(start: int, end: int) -> None:
-        chunk = text[start:end]
-        stray = STRAY.search(chunk)
-        if stray:
-            if stray.start():
-                parts.append(("text", start, chunk[:stray.start()]))
-            parts.append(("broken", start + stray.start(), chunk[stray.start():]))
-        elif chunk:
-            parts.append(("text", start, chunk))
-
-    pos = 0
-    for m in PLACEHOLDER.finditer(text):
-        prose(pos, m.start())
-        inner = m.group(1)
-        lit = LITERAL.match(inner)
-        if lit:
-            parts.append(("literal", m.start(), lit.group(1)))
-        elif re.fullmatch(r"\s*[^\s{}]+\s*", inner):
-            parts.append(("figure", m.start(), inner.strip()))
-        else:
-            parts.append(("broken", m.start(), m.group(0)))
-        pos = m.end()
-    prose(pos, len(text))
-    return parts
 
 
 def expand(text: str, lang: str, unit: str, figures: dict[str, Figure]) -> str:

@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
-from . import vocab
-from .figures import AMOUNT, PERCENT, Claim, Figure
-from .ledger import APPROPRIATIONS
+from generator.compute.figures import AMOUNT, PERCENT, Claim, Figure
+from generator.compute.ledger import APPROPRIATIONS
+from generator.core import vocab
 
 
 def _source(name: str) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .labels import Label
+from generator.core.labels import Label
 
 ERROR = "error"
 WARNING = "warning"

@@ -16,8 +16,8 @@ from html.parser import HTMLParser
 import markdown
 import nh3
 
-from .diagnostics import Issue, Location, issue
-from .labels import Label
+from generator.core.diagnostics import Issue, Location, issue
+from generator.core.labels import Label
 
 _MARKDOWN = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
 

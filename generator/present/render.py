@@ -13,17 +13,17 @@ from functools import cached_property
 
 from markupsafe import Markup, escape
 
-from . import labels as lb
-from . import vocab
-from .checks import Report
-from .figures import split
-from .i18n import DEFAULT_LANGUAGES, Catalogues, other_languages
-from .labels import Label
-from .ledger import project_amount
-from .model import Project, Text
-from .money import yuan_text
-from .pipeline import DepartmentBudget
-from .sanitise import clean, markdown_html
+from generator.compute.budget import DepartmentBudget
+from generator.compute.figures import split
+from generator.compute.ledger import project_amount
+from generator.core import labels as lb
+from generator.core import vocab
+from generator.core.labels import Label
+from generator.core.money import yuan_text
+from generator.core.sanitise import clean, markdown_html
+from generator.load.model import Project, Text
+from generator.present.i18n import DEFAULT_LANGUAGES, Catalogues, other_languages
+from generator.reconcile.checks import Report
 
 # A bullet list whose items already carry their own numbers — （一）, (1), 1. or 1、 — as the
 # official text writes them: shown without bullets (class "marked"), never with two markers.

@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from . import vocab
-from .catalogue import PERSONNEL_CLASSES, Catalogue
-from .model import Budget, Project
-from .money import ZERO
+from generator.catalogue import PERSONNEL_CLASSES, Catalogue
+from generator.core import vocab
+from generator.core.money import ZERO
+from generator.load.model import Budget, Project
 
 APPROPRIATIONS = vocab.appropriations()  # together: 财政拨款
 

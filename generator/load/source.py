@@ -14,8 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from .diagnostics import Issue, Location, issue
-from .labels import Label
+from generator.core.diagnostics import Issue, Location, issue
+from generator.core.labels import Label
 
 try:  # libyaml is bundled with PyYAML's wheels and is ~7x faster
     _Loader = yaml.CSafeLoader

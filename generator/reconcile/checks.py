@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from . import vocab
-from .diagnostics import Issue
-from .labels import COLUMN_LABELS, Label
-from .money import ZERO
+from generator.core import vocab
+from generator.core.diagnostics import Issue
+from generator.core.labels import COLUMN_LABELS, Label
+from generator.core.money import ZERO
 
 L = Label
 

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .diagnostics import Issue, Location, issue, suggestion
+from generator.core.diagnostics import Issue, Location, issue, suggestion
 
 PREFIX = "BUDGET_"
 WHERE = Location("settings")  # pelicanconf.py or an -e override: Pelican does not say which

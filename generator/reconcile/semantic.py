@@ -18,15 +18,15 @@ from typing import TYPE_CHECKING
 import yaml
 from pydantic import BaseModel
 
-from . import vocab
-from .catalogue import HERE as CATALOGUE_DIR
-from .diagnostics import Issue, issue
-from .labels import Label
-from .ledger import APPROPRIATIONS
-from .money import ZERO, grouped
+from generator.catalogue import HERE as CATALOGUE_DIR
+from generator.compute.ledger import APPROPRIATIONS
+from generator.core import vocab
+from generator.core.diagnostics import Issue, issue
+from generator.core.labels import Label
+from generator.core.money import ZERO, grouped
 
 if TYPE_CHECKING:
-    from .pipeline import DepartmentBudget
+    from generator.compute.budget import DepartmentBudget
 
 # ---------------------------------------------------------------- 三公 typed as line items
 

@@ -12,12 +12,13 @@ import re
 from decimal import Decimal, InvalidOperation
 from html.parser import HTMLParser
 
-from .checks import Report, run
-from .diagnostics import Issue, Location, issue
-from .display import money_text
-from .labels import Label
-from .money import ZERO
-from .pipeline import DepartmentBudget, relation
+from generator.compute.budget import DepartmentBudget
+from generator.core.diagnostics import Issue, Location, issue
+from generator.core.display import money_text
+from generator.core.labels import Label
+from generator.core.money import ZERO
+from generator.reconcile.checks import Report, run
+from generator.reconcile.report import relation
 
 
 class _Collector(HTMLParser):

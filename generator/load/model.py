@@ -1,6 +1,6 @@
 """The budget file format: one department, one fiscal year.
 
-These models are the single definition of the format: `generator.source` validates YAML
+These models are the single definition of the format: `generator.load.source` validates YAML
 against them and `schema/budget.schema.json` (for editors) is generated from them
 (`invoke schema`). Amounts are yuan as `Decimal`; classification codes are strings.
 """
@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from . import vocab
+from generator.core import vocab
 
 # ---------------------------------------------------------------- basic types
 

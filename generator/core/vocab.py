@@ -7,7 +7,7 @@ Adding a source or a table is a `register_*` call here (or from a plugin loaded 
 `generator`) plus its labels and, for a table, its builder and template.
 
 The registries are read when the modules that derive from them are imported: register
-before `generator.model` is imported.
+before `generator.load.model` is imported.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import labels as lb
-from .labels import Label
+from generator.core import labels as lb
+from generator.core.labels import Label
 
 L = Label
 

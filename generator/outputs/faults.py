@@ -10,8 +10,8 @@ import errno
 import os
 from pathlib import Path
 
-from .diagnostics import Issue, Location, issue
-from .labels import Label
+from generator.core.diagnostics import Issue, Location, issue
+from generator.core.labels import Label
 
 WHAT = {
     "site": Label("网站", "the site"),

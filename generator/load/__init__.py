@@ -1,0 +1,2 @@
+"""Stage 1, load: read a YAML file keeping positions, and validate it into a Budget.
+"""
