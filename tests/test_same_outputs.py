@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.pdf  # the recorded build has PDFs (under --fast the shared site has none)
+
 HERE = Path(__file__).resolve().parent
 MANIFEST = HERE / "fixtures" / "outputs.json"
 

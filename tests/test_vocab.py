@@ -90,5 +90,5 @@ def test_the_new_source_and_table_reconcile(extended):
 def test_a_template_that_drops_a_row_of_the_tenth_table_stops_the_build(tmp_path):
     result, out = _build(tmp_path, "broken")
     assert result.returncode != 0
-    assert "E309" in result.stdout + result.stderr and "10.src.捐赠收入.amount" in result.stdout + result.stderr
+    assert "E321" in result.stdout + result.stderr and "10.src.捐赠收入.amount" in result.stdout + result.stderr
     assert not (out / PAGE / "index.html").exists()
