@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
@@ -305,3 +306,20 @@ class Budget(Strict):
         default_factory=dict,
         description="声明数（如批复控制数），键为数字名称如 total、income.财政拨款，与计算结果核对",
     )
+
+
+def walk(obj: object, leaf: type, skip: frozenset[str] | set[str], here: tuple = ()) -> Iterator[tuple[tuple, Any]]:
+    """Every value of type `leaf` in a budget (models, lists, dicts) with its data path; fields
+    named in `skip` are not entered."""
+    if isinstance(obj, leaf):
+        yield here, obj
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            if name not in skip:
+                yield from walk(getattr(obj, name), leaf, skip, here + (name,))
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            yield from walk(item, leaf, skip, here + (i,))
+    elif isinstance(obj, dict):
+        for key, item in obj.items():
+            yield from walk(item, leaf, skip, here + (key,))

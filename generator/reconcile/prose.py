@@ -14,7 +14,7 @@ from generator.core.diagnostics import Issue, Location, issue, suggestion
 from generator.core.display import money_text
 from generator.core.labels import Label
 from generator.core.sanitise import markdown_html, removal_issues
-from generator.load.model import Budget, Text
+from generator.load.model import Budget, Text, walk
 from generator.reconcile import semantic
 
 # Text fields that are names or targets, not prose: no placeholders, no claim checks.
@@ -26,18 +26,7 @@ KIND_WORDS = {AMOUNT: Label("金额", "amount"), PERCENT: Label("百分比", "pe
 
 def prose_fields(obj: object, here: tuple = ()):
     """Every authored prose Text of a budget with its data path."""
-    if isinstance(obj, Text):
-        yield here, obj
-    elif isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
-            if name not in NOT_PROSE:
-                yield from prose_fields(getattr(obj, name), here + (name,))
-    elif isinstance(obj, list):
-        for i, item in enumerate(obj):
-            yield from prose_fields(item, here + (i,))
-    elif isinstance(obj, dict):
-        for key, item in obj.items():
-            yield from prose_fields(item, here + (key,))
+    return walk(obj, Text, NOT_PROSE, here)
 
 
 def name_fields(obj: object):

@@ -16,7 +16,6 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 import yaml
-from pydantic import BaseModel
 
 from generator.catalogue import HERE as CATALOGUE_DIR
 from generator.compute.ledger import APPROPRIATIONS
@@ -24,6 +23,7 @@ from generator.core import vocab
 from generator.core.diagnostics import Issue, issue
 from generator.core.labels import Label
 from generator.core.money import ZERO, grouped
+from generator.load.model import walk
 
 if TYPE_CHECKING:
     from generator.compute.budget import DepartmentBudget
@@ -192,18 +192,7 @@ NOT_TEXT = {"slug", "id", "project", "function", "economic"}  # identifiers, not
 
 def published_strings(obj: object, here: tuple = ()) -> Iterator[tuple[tuple, str]]:
     """Every string of a budget that a reader sees, with its data path."""
-    if isinstance(obj, str):
-        yield here, obj
-    elif isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
-            if name not in NOT_TEXT:
-                yield from published_strings(getattr(obj, name), here + (name,))
-    elif isinstance(obj, list):
-        for i, item in enumerate(obj):
-            yield from published_strings(item, here + (i,))
-    elif isinstance(obj, dict):
-        for key, item in obj.items():
-            yield from published_strings(item, here + (key,))
+    return walk(obj, str, NOT_TEXT, here)
 
 
 def placeholders(db: DepartmentBudget) -> Iterator[Issue]:
