@@ -110,6 +110,7 @@ def test_a_format_1_file_is_e230_at_its_first_key(tmp_path):
     assert found.location.line == YEAR_LINE
     assert "budget migrate" in found.message("zh") and "invoke migrate" in found.message("en")
     assert found.location.path in found.message("en")
+    assert not [i for i in _issues(tmp_path, FORMAT_1) if "format" in i.format("en") and i.code != "E230"]
 
 
 def test_a_file_newer_than_the_tool_is_e231_at_its_format(tmp_path):
@@ -117,7 +118,7 @@ def test_a_file_newer_than_the_tool_is_e231_at_its_format(tmp_path):
     (e231,) = [i for i in found if i.code == "E231"]
     assert e231.location.line == YEAR_LINE
     assert "format 3" in e231.message("en") and "upgrade the project" in e231.message("en")
-    assert not [i for i in found if i.code == "E230"]
+    assert not [i for i in found if "format" in i.format("en") and i.code != "E231"]  # said once
 
 
 def test_the_migrated_seed_loads_without_a_problem(tmp_path):
@@ -210,3 +211,47 @@ def test_new_year_refuses_a_file_that_is_not_a_budget(tmp_path, capsys):
     path = _write(tmp_path, "department: {slug: x}\n")
     assert cli.main(["new-year", str(path), "--lang", "en"]) == 1
     assert "no 4-digit year" in capsys.readouterr().err
+
+
+UNITS = """\
+format: 2
+year: 2025
+department: {slug: d}
+units:
+  - slug: benbu
+    basic:
+      - {function: 2010301, economic: 30101, amount: 100}  # note
+    projects:
+      - id: p
+        lines:
+          - {function: 2010302, amount: 5}
+          - {function: 2010399, source: 其他收入, amount: 7}
+        form:
+          start: 2024-02-29
+          total_budget: 12
+          sub_items:
+            - {name: {zh: 子, en: sub}, amount: 12}
+    other_spending:
+      - {kind: 上缴上级支出, function: 2010301, amount: 9}
+    budget:
+      functions: {zh: 职能, en: functions}
+      last_year: {total: 1}
+      # about the reasons
+      reasons:
+        income: {zh: 原因, en: reason}
+      declared: {total: 112}
+"""
+
+
+def test_new_year_drafts_every_unit():
+    d = draft(UNITS)
+    data = _data(d.text)
+    (unit,) = data["units"]
+    assert unit["budget"] == {"functions": {"zh": "职能", "en": "functions"}}
+    assert "about the reasons" not in d.text
+    assert unit["basic"][0]["amount"] is None and "amount: null}  # 2025: 100; note" in d.text
+    assert [line["amount"] for line in unit["projects"][0]["lines"]] == [None, None]
+    assert "amount: null}  # 2025: 7" in d.text and unit["other_spending"][0]["amount"] is None
+    form = unit["projects"][0]["form"]
+    assert (str(form["start"]), form["total_budget"], form["last_year_budget"]) == ("2025-02-28", None, 12)
+    assert form["sub_items"][0]["amount"] is None

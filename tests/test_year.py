@@ -22,8 +22,8 @@ def with_year(spelling: str) -> str:
 def test_a_year_not_written_as_4_digits_is_e113_at_its_place(tmp_path, spelling):
     result = load_content(make_content(tmp_path, {"2024/a.yaml": with_year(spelling)}))
     assert [i.format("en") for i in result.issues if i.severity == "error"] == [
-        f"{tmp_path}/content/budgets/2024/a.yaml:{YEAR_LINE}:7: E113 the year {spelling.strip(chr(39))!r} is not written as 4 digits: "
-        "write it like 2024"]
+        f"{tmp_path}/content/budgets/2024/a.yaml:{YEAR_LINE}:7: E113 the year {spelling.strip(chr(39))!r} "
+        "is not written as 4 digits: write it like 2024"]
     assert result.budgets == []
 
 

@@ -163,6 +163,8 @@ def parse(src: SourceFile) -> tuple[Budget | None, list[Issue]]:
         budget = Budget.model_validate(data)
     except ValidationError as exc:
         found = amounts_to_fill([_format_issue(err, src) for err in exc.errors(include_url=False)], src)
+        if versions:  # E230/E231 say what is wrong with `format` (the model's E105/E116/E117 would repeat it)
+            found = [i for i in found if i.params.get("field", i.params.get("key")) != "format"]
         return None, versions + found + check_meaning(None, src, load_catalogue())
     if versions:  # not built until migrated; everything else of the file is still reported
         return None, versions + check_meaning(budget, src, load_catalogue())
