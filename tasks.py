@@ -1,4 +1,4 @@
-"""Tasks (invoke): check, build, serve, livereload, test, lint, schema, bench.
+"""Tasks (invoke): check, build, serve, livereload, test, lint, schema, migrate, new-year, bench.
 
     invoke check            validate all content without rendering (exit 1 on errors)
     invoke build            the whole site, HTML + PDF, into output/
@@ -8,6 +8,8 @@
     invoke livereload       rebuild on every change and reload the browser
     invoke test             ruff, mypy and the whole test suite (--fast: without PDF rendering)
     invoke lint             ruff and mypy only
+    invoke migrate          upgrade the budget files to the current format (--check: only report)
+    invoke new-year FILE    draft next year's budget file from FILE (this year's)
     invoke i18n             regenerate the message catalogue (.pot) and update the .po files
 """
 
@@ -69,6 +71,22 @@ def check(c, lang="zh", strict=False, content=None):
     """Validate all content without rendering."""
     folder = shlex.quote(str(_path(content, Path("content"))))  # where it runs, as before
     c.run(f"{shlex.quote(PY)} -m generator.cli check --content {folder} --lang {lang}{' --strict' if strict else ''}", pty=False)
+
+
+@task(help={"check": "change nothing; fail if some file needs upgrading", "lang": "language of the messages: zh (default) or en",
+            "content": FOLDERS["content"]})
+def migrate(c, check=False, lang="zh", content=None):
+    """Upgrade every budget file to the current format and say what changed."""
+    folder = shlex.quote(str(_path(content, Path("content"))))
+    c.run(f"{shlex.quote(PY)} -m generator.cli migrate --content {folder} --lang {lang}{' --check' if check else ''}", pty=False)
+
+
+@task(name="new-year", help={"file": "this year's budget file", "out": "where to write it (default: next to its year folder)",
+                             "force": "overwrite OUT", "lang": "language of the messages: zh (default) or en"})
+def new_year(c, file, out=None, force=False, lang="zh"):
+    """Draft next year's budget file from this year's (texts kept, amounts to fill)."""
+    extra = (f" -o {shlex.quote(out)}" if out else "") + (" --force" if force else "")
+    c.run(f"{shlex.quote(PY)} -m generator.cli new-year {shlex.quote(file)} --lang {lang}{extra}", pty=False)
 
 
 @task(help={"pdf": "render the PDFs (default); --no-pdf for a quick preview", "strict": "warnings fail too",

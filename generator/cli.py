@@ -1,4 +1,4 @@
-"""Command line: `budget check`, `budget codes` and `budget schema` (tasks.py calls these)."""
+"""Command line: `budget check`, `codes`, `schema`, `migrate` and `new-year` (tasks.py calls these)."""
 
 from __future__ import annotations
 
@@ -46,6 +46,70 @@ def check(content: Path, lang: str, strict: bool, as_json: bool, budgets: str | 
     return 1 if result.failed(strict) else 0
 
 
+def migrate(paths: list[Path], content: Path, check_only: bool, lang: str) -> int:
+    """Upgrade budget files to the current format (every file under the budgets folder by default)."""
+    from generator.core.settings import BudgetSettings
+    from generator.load.migrate import CURRENT_FORMAT, migrate_file
+    from generator.pipeline import budget_files
+
+    if not paths:
+        where = BudgetSettings().budgets(content)
+        if not where.is_dir():
+            print(NO_BUDGETS(lang).format(where=where), file=sys.stderr)
+            return 1
+        paths = budget_files(where)
+    status = 0
+    for path in paths:
+        result = migrate_file(path, check=check_only)
+        if result.error is not None:
+            print(f"{path}: {result.error(lang)}", file=sys.stderr)
+            status = 1
+        elif not result.changes:
+            print(f"{path}: {ALREADY(lang).format(current=CURRENT_FORMAT)}")
+        else:
+            status = 1 if check_only else status
+            head = (NEEDS if check_only else MIGRATED)(lang).format(found=result.version, current=CURRENT_FORMAT)
+            print(f"{path}: {head}")
+            for change in result.changes:
+                print(f"  {change(lang)}")
+    return status
+
+
+def new_year(path: Path, out: Path | None, force: bool, lang: str) -> int:
+    """Write next year's draft of the budget file `path`."""
+    from generator.load.migrate import MigrationError, read_text, write_atomic
+    from generator.load.newyear import default_out, draft
+
+    try:
+        d = draft(read_text(path), str(path))
+    except MigrationError as exc:
+        print(f"{path}: {exc.label(lang)}", file=sys.stderr)
+        return 1
+    out = out or default_out(path, d.year, d.slug)
+    if out.exists() and not force:
+        print(EXISTS(lang).format(out=out), file=sys.stderr)
+        return 1
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(out, d.text)
+    except OSError as exc:
+        print(f"{out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(WROTE(lang).format(out=out, year=d.year))
+    for change in d.changes:
+        print(f"  {change(lang)}")
+    return 0
+
+
+ALREADY = Label("已是第 {current} 版格式，无需改动", "already format {current}: nothing to change")
+MIGRATED = Label("已从第 {found} 版升级到第 {current} 版格式：", "upgraded from format {found} to format {current}:")
+NEEDS = Label("需要从第 {found} 版升级到第 {current} 版格式（--check：未改动）：",
+              "needs upgrading from format {found} to format {current} (--check: not changed):")
+EXISTS = Label("{out} 已存在：不覆盖（确需覆盖请加 --force，或用 -o 指定另一个文件）",
+               "{out} exists: not overwritten (add --force to overwrite it, or name another file with -o)")
+WROTE = Label("已写入 {year} 年预算草稿 {out}：", "wrote the {year} draft {out}:")
+
+
 def schema_text() -> str:
     from generator.load.model import Budget
 
@@ -69,7 +133,21 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--json", action="store_true", help="print the codes as JSON")
     s = sub.add_parser("schema", help="write the JSON Schema of the budget format")
     s.add_argument("--out", type=Path, default=Path("schema/budget.schema.json"))
+    m = sub.add_parser("migrate", help="upgrade budget files to the current format (and say what changed)")
+    m.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="budget files (default: all in the budgets folder)")
+    m.add_argument("--content", type=Path, default=Path("content"))
+    m.add_argument("--check", action="store_true", help="change nothing; exit 1 if some file needs upgrading")
+    m.add_argument("--lang", choices=("zh", "en"), default="zh")
+    n = sub.add_parser("new-year", help="draft next year's budget file from this year's")
+    n.add_argument("file", type=Path, metavar="FILE")
+    n.add_argument("-o", "--out", type=Path, help="where to write it (default: budgets/<next year>/<slug>.yaml)")
+    n.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+    n.add_argument("--lang", choices=("zh", "en"), default="zh")
     args = parser.parse_args(argv)
+    if args.command == "migrate":
+        return migrate(args.paths, args.content, args.check, args.lang)
+    if args.command == "new-year":
+        return new_year(args.file, args.out, args.force, args.lang)
     if args.command == "check":
         return check(args.content, args.lang, args.strict, args.json, args.budgets)
     if args.command == "codes":

@@ -48,6 +48,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E126": ("不支持 YAML 合并键 <<，请直接写出字段", "YAML merge keys (<<) are not supported: write the fields out"),
     "E127": ("{field}：名称中不能含有 {{{{ 或 }}}}（占位符只能用在说明文字中）",
              "{field}: a name cannot contain {{{{ or }}}} (placeholders work in prose only)"),
+    # ---- the format version (generator/load/migrate.py)
+    "E230": ("文件为第 1 版格式：请运行 budget migrate {path}（或 invoke migrate）升级",
+             "the file is in format 1: run budget migrate {path} (or invoke migrate) to upgrade it"),
+    "E231": ("文件为第 {found} 版格式，但本工具只认识到第 {current} 版：本工具比文件旧，请升级本项目（git pull 后重新安装）",
+             "the file is in format {found}, but this tool knows formats up to {current}: the tool is older than the file; "
+             "upgrade the project (git pull, then reinstall)"),
+    "E232": ("金额待填：{field}（{year} 年为 {last}）", "amount to fill in: {field} ({year}: {last})"),
     # ---- meaning of the content
     "E201": ("支出功能分类科目 {code} 不在分类目录中{hint}", "functional classification code {code} is not in the catalogue{hint}"),
     "E202": ("经济分类科目 {code} 不在分类目录中{hint}", "economic classification code {code} is not in the catalogue{hint}"),
@@ -181,6 +188,9 @@ TITLES: dict[str, tuple[str, str]] = {
     "E125": ("键不是文字", "key not text"),
     "E126": ("YAML 合并键", "YAML merge key"),
     "E127": ("名称中的占位符", "placeholder in a name"),
+    "E230": ("第 1 版格式的文件", "file in format 1"),
+    "E231": ("文件格式比本工具新", "file newer than the tool"),
+    "E232": ("金额待填", "amount to fill in"),
     "E201": ("未知的功能分类科目", "unknown functional code"),
     "E202": ("未知的经济分类科目", "unknown economic code"),
     "E203": ("项目标识重复", "duplicate project id"),

@@ -25,6 +25,7 @@ from generator.core import vocab
 from generator.core.diagnostics import Issue, issue, suggestion
 from generator.core.labels import Label
 from generator.core.placeholders import LITERAL, PLACEHOLDER
+from generator.load.migrate import CURRENT_FORMAT
 from generator.load.model import Budget
 from generator.load.source import SourceFile
 from generator.load.structure import (
@@ -166,11 +167,56 @@ def _format_issue(err: Mapping[str, Any], src: SourceFile) -> Issue:
 def parse(src: SourceFile) -> tuple[Budget | None, list[Issue]]:
     """The budget, or every format problem of the file and every meaning problem that can be
     found despite them (so one run reports everything)."""
+    versions = check_format_version(src)
+    data = src.data
     try:
-        return Budget.model_validate(src.data), []
+        budget = Budget.model_validate(data)
     except ValidationError as exc:
-        found = [_format_issue(err, src) for err in exc.errors(include_url=False)]
-    return None, found + check_meaning(None, src, load_catalogue())
+        found = amounts_to_fill([_format_issue(err, src) for err in exc.errors(include_url=False)], src)
+        if versions:  # E230/E231 say what is wrong with `format` (the model's E105/E116/E117 would repeat it)
+            found = [i for i in found if i.params.get("field", i.params.get("key")) != "format"]
+        return None, versions + found + check_meaning(None, src, load_catalogue())
+    if versions:  # not built until migrated; everything else of the file is still reported
+        return None, versions + check_meaning(budget, src, load_catalogue())
+    return budget, []
+
+
+# ---------------------------------------------------------------- the format version (generator.load.migrate)
+
+
+def check_format_version(src: SourceFile) -> list[Issue]:
+    """E230 for a file in an older format (no `format:`, or `format: 1`): `budget migrate` upgrades
+    it; E231 for a file newer than this tool. Any other value is the model's to report."""
+    data = _dict(src.data)
+    if "format" not in data:
+        first = next(iter(data), None)
+        where = src.positions.at((first,), key=True) if first is not None else src.positions.at(())
+        return [issue("E230", where, path=src.path)]
+    value = data["format"]
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{1,3}", value):
+        return []
+    if int(value) < CURRENT_FORMAT:
+        return [issue("E230", src.positions.at(("format",)), path=src.path)]
+    if int(value) > CURRENT_FORMAT:
+        return [issue("E231", src.positions.at(("format",)), found=int(value), current=CURRENT_FORMAT)]
+    return []
+
+
+# `amount: null  # 2024: 372900`, as `budget new-year` writes it (generator.load.newyear)
+TO_FILL = re.compile(r"#\s*(?P<year>\d{4}):\s*(?P<last>[^;#]*[0-9][^;#]*)")
+
+
+def amounts_to_fill(found: list[Issue], src: SourceFile) -> list[Issue]:
+    """An amount left `null` by `budget new-year` is an amount to fill (E232), not a mistake (E114)."""
+    lines = src.positions.text.splitlines()
+    out = []
+    for i in found:
+        line = i.location.line
+        match = TO_FILL.search(lines[line - 1]) if i.code == "E114" and line and line <= len(lines) else None
+        if match:
+            i = issue("E232", i.location, field=i.params["field"], year=match["year"], last=match["last"].strip())
+        out.append(i)
+    return out
 
 
 # ---------------------------------------------------------------- pass 2: the meaning
