@@ -49,8 +49,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E127": ("{field}：名称中不能含有 {{{{ 或 }}}}（占位符只能用在说明文字中）",
              "{field}: a name cannot contain {{{{ or }}}} (placeholders work in prose only)"),
     # ---- meaning of the content
-    "E201": ("支出功能分类科目 {code} 不在分类目录中{hint}", "functional classification code {code} is not in the catalogue{hint}"),
-    "E202": ("经济分类科目 {code} 不在分类目录中{hint}", "economic classification code {code} is not in the catalogue{hint}"),
+    "E201": ("支出功能分类科目 {code} 不在分类目录中（{edition} 年版；共 {count} 行使用{lines}）{hint}{elsewhere}{by_name}{add}",
+             "functional classification code {code} is not in the catalogue ({edition} edition; used on {count} line(s){lines})"
+             "{hint}{elsewhere}{by_name}{add}"),
+    "E202": ("经济分类科目 {code} 不在分类目录中（{edition} 年版；共 {count} 行使用{lines}）{hint}{elsewhere}{by_name}{add}",
+             "economic classification code {code} is not in the catalogue ({edition} edition; used on {count} line(s){lines})"
+             "{hint}{elsewhere}{by_name}{add}"),
     "E203": ("项目标识 {id!r} 重复（第一次出现在第 {first_line} 行）", "project id {id!r} is used twice (first on line {first_line})"),
     "E204": ("{year} 年的部门 {slug!r} 已在 {other} 中定义", "department {slug!r} for {year} is already defined in {other}"),
     "E205": ("未找到项目 {id!r}{hint}", "there is no project {id!r}{hint}"),

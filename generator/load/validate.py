@@ -215,10 +215,12 @@ def check_meaning(budget: Budget | None, src: SourceFile, cat: Catalogue) -> lis
     at = src.positions.at
     data = _dict(src.data)
 
+    unknown: dict[tuple[str, str], list[tuple]] = {}  # (kind, code) -> where each line uses it: one E201/E202 per code
+
     def known_function(value, where: tuple):
         code = _valid(FUNCTION, value)
         if code is not None and code not in cat.functional:
-            found.append(issue("E201", at(where), code=code, hint=suggestion(cat.nearest(code, cat.functional, 7))))
+            unknown.setdefault(("functional", code), []).append(where)
 
     first_line_of: dict[tuple, int | None] = {}
     used_functions, used_classes, all_codes_valid = set(), set(), True
@@ -227,8 +229,7 @@ def check_meaning(budget: Budget | None, src: SourceFile, cat: Catalogue) -> lis
         known_function(line.get("function"), ("basic", i, "function"))
         economic = _valid(ECONOMIC, line.get("economic"))
         if economic is not None and economic not in cat.economic:
-            found.append(issue("E202", at(("basic", i, "economic")), code=economic,
-                               hint=suggestion(cat.nearest(economic, cat.economic, 5))))
+            unknown.setdefault(("economic", economic), []).append(("basic", i, "economic"))
         function = _valid(FUNCTION, line.get("function"))
         if function is None or economic is None:
             all_codes_valid = False
@@ -301,4 +302,31 @@ def check_meaning(budget: Budget | None, src: SourceFile, cat: Catalogue) -> lis
         if match:
             start = max(match.start() - 10, 0)
             found.append(issue("W213", at(here + ("en",)), snippet=text["en"][start:match.start() + 10]))
+    return found + unknown_codes(unknown, data, at, cat)
+
+
+def _names_along(data, where: tuple) -> list[str]:
+    """The Chinese names (name.zh) of the items on the way to `where` (a project's name for its function)."""
+    names, node = [], data
+    for step in where:
+        node = node[step] if isinstance(node, dict) and step in node or isinstance(node, list) and isinstance(step, int) \
+            and 0 <= step < len(node) else None
+        name = _dict(_dict(node).get("name")).get("zh")
+        if isinstance(name, str):
+            names.append(name)
+    return names
+
+
+def unknown_codes(unknown: dict[tuple[str, str], list[tuple]], data, at, cat: Catalogue) -> list[Issue]:
+    """One E201/E202 per unknown code, at its first line, with the number of lines using it, the
+    neighbouring codes and codes named like the lines (with their names), the editions that have it,
+    and how to add it as a local code (catalogue.Catalogue.advice)."""
+    found = []
+    for (kind, code), places in unknown.items():
+        where = sorted((at(p) for p in places), key=lambda loc: (loc.line or 0, loc.col or 0))
+        more = [str(loc.line) for loc in where[1:6] if loc.line is not None] + (["…"] if len(where) > 6 else [])
+        lines = Label(f"，其余在第 {'、'.join(more)} 行" if more else "", f"; also lines {', '.join(more)}" if more else "")
+        texts = [name for p in places for name in _names_along(data, p)]
+        found.append(issue("E201" if kind == "functional" else "E202", where[0], code=code, edition=cat.edition,
+                           count=len(places), lines=lines, **cat.advice(code, kind, texts)))
     return found
