@@ -1,4 +1,4 @@
-"""Tasks (invoke): check, build, serve, livereload, test, lint, schema, migrate, new-year, bench.
+"""Tasks (invoke): check, build, serve, livereload, test, lint, catalogue, schema, migrate, new-year, bench.
 
     invoke check            validate all content without rendering (exit 1 on errors)
     invoke build            the whole site, HTML + PDF, into output/
@@ -10,6 +10,7 @@
     invoke lint             ruff and mypy only
     invoke migrate          upgrade the budget files to the current format (--check: only report)
     invoke new-year FILE    draft next year's budget file from FILE (this year's)
+    invoke catalogue --year 2025   the classification catalogue in force for 2025 (--json)
     invoke i18n             regenerate the message catalogue (.pot) and update the .po files
 """
 
@@ -164,6 +165,15 @@ def i18n(c):
           f"--omit-header --sort-output -o {shlex.quote(str(pot))} .")
     c.run(f"{shlex.quote(PY)} -m babel.messages.frontend update -i {shlex.quote(str(pot))} "
           f"-d {shlex.quote(str(pot.parent))} --no-fuzzy-matching --ignore-obsolete")
+
+
+@task(help={"year": "the budget year (default: the latest edition)", "content": FOLDERS["content"],
+            "json": "print the catalogue as JSON", "lang": "zh or en"})
+def catalogue(c, year=None, content="content", json=False, lang="zh"):
+    """Print the classification catalogue in force for a budget year (edition, counts, rows, local additions)."""
+    args = f" --year {int(year)}" if year else ""
+    c.run(f"{shlex.quote(PY)} -m generator.cli catalogue{args} --content {shlex.quote(str(content))} --lang {lang}"
+          f"{' --json' if json else ''}", pty=False)
 
 
 @task

@@ -1,4 +1,4 @@
-"""Command line: `budget check`, `codes`, `schema`, `migrate` and `new-year` (tasks.py calls these)."""
+"""Command line: `budget check`, `codes`, `catalogue`, `schema`, `migrate` and `new-year` (tasks.py calls these)."""
 
 from __future__ import annotations
 
@@ -110,6 +110,16 @@ EXISTS = Label("{out} 已存在：不覆盖（确需覆盖请加 --force，或�
 WROTE = Label("已写入 {year} 年预算草稿 {out}：", "wrote the {year} draft {out}:")
 
 
+def print_catalogue(year: int | None, content: Path, lang: str, as_json: bool) -> int:
+    """The catalogue in force for `year` with the local additions of `content`; 1 if the local file has errors."""
+    from generator import catalogue
+    from generator.catalogue import listing
+
+    cat = catalogue.load(year, content)
+    print(listing.as_json(cat) if as_json else listing.as_text(cat, lang))
+    return 1 if any(i.severity == ERROR for i in cat.issues) else 0
+
+
 def schema_text() -> str:
     from generator.load.model import Budget
 
@@ -131,6 +141,11 @@ def main(argv: list[str] | None = None) -> int:
     c = sub.add_parser("codes", help="list every issue code with its title and message")
     c.add_argument("--lang", choices=("zh", "en"), default="zh")
     c.add_argument("--json", action="store_true", help="print the codes as JSON")
+    k = sub.add_parser("catalogue", help="print the classification catalogue in force for a budget year")
+    k.add_argument("--year", type=int, help="the budget year (default: the latest edition)")
+    k.add_argument("--content", type=Path, default=Path("content"), help="its local additions: DIR/catalogue/<year>.yaml")
+    k.add_argument("--lang", choices=("zh", "en"), default="zh")
+    k.add_argument("--json", action="store_true", help="print the catalogue as JSON")
     s = sub.add_parser("schema", help="write the JSON Schema of the budget format")
     s.add_argument("--out", type=Path, default=Path("schema/budget.schema.json"))
     m = sub.add_parser("migrate", help="upgrade budget files to the current format (and say what changed)")
@@ -158,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         for code in [] if args.json else codes():
             print(f"{code.code}  {code.title(args.lang)}  —  {code.message(args.lang)}")
         return 0
+    if args.command == "catalogue":
+        return print_catalogue(args.year, args.content, args.lang, args.json)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(schema_text(), encoding="utf-8")
     print(f"wrote {args.out}")

@@ -77,9 +77,9 @@ def _year_number(text: object) -> int | None:
 def load_content(content: Path, root: Path | None = None, budgets: Path | None = None, phrasebooks=None) -> Content:
     """Every budget file under `budgets` (default: the BUDGET_DIR default under `content`);
     `phrasebooks`: the narrative's languages ({lang: Phrasebook}, default zh and en)."""
-    cat = catalogue_module.load()
     issues: list[Issue] = []
-    parsed: list[tuple[SourceFile, Budget]] = []
+    parsed: list[tuple[SourceFile, Budget, catalogue_module.Catalogue]] = []
+    catalogue_issues: dict = {}  # each local catalogue file's problems, reported once
     seen: dict[tuple, SourceFile] = {}
     for path in budget_files(budgets or BudgetSettings().budgets(content)):
         src, found = read_file(path, display_path(path, root))
@@ -93,18 +93,21 @@ def load_content(content: Path, root: Path | None = None, budgets: Path | None =
                                 other=seen[key].path))
         elif key is not None:
             seen[key] = src
-        budget, found = parse(src)
+        cat = catalogue_module.load(key[1] if key else None, content)  # the edition of the budget's year
+        catalogue_issues.setdefault(cat.local_path, cat.issues)
+        budget, found = parse(src, cat)
         issues += found
         if budget is None:
             continue
         found = check_meaning(budget, src, cat)
         issues += found
         if not duplicate and not any(i.severity == ERROR for i in found):
-            parsed.append((src, budget))
+            parsed.append((src, budget, cat))
+    issues += [i for found in catalogue_issues.values() for i in found]
 
     budgets, reports = [], {}
     computed: dict[tuple[str, int], DepartmentBudget] = {}
-    for src, budget in sorted(parsed, key=lambda sb: sb[1].year):  # last year's documents first
+    for src, budget, cat in sorted(parsed, key=lambda sb: sb[1].year):  # last year's documents first
         department, units = documents(budget)
         dbs = [_compute(doc, src, cat, computed, phrasebooks, issues) for doc in (department, *units)]
         if any(db is None for db in dbs):

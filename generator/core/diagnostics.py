@@ -56,8 +56,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
              "upgrade the project (git pull, then reinstall)"),
     "E232": ("金额待填：{field}（{year} 年为 {last}）", "amount to fill in: {field} ({year}: {last})"),
     # ---- meaning of the content
-    "E201": ("支出功能分类科目 {code} 不在分类目录中{hint}", "functional classification code {code} is not in the catalogue{hint}"),
-    "E202": ("经济分类科目 {code} 不在分类目录中{hint}", "economic classification code {code} is not in the catalogue{hint}"),
+    "E201": ("支出功能分类科目 {code} 不在分类目录中（{edition} 年版；共 {count} 行使用{lines}）{hint}{elsewhere}{by_name}{add}",
+             "functional classification code {code} is not in the catalogue ({edition} edition; used on {count} line(s){lines})"
+             "{hint}{elsewhere}{by_name}{add}"),
+    "E202": ("经济分类科目 {code} 不在分类目录中（{edition} 年版；共 {count} 行使用{lines}）{hint}{elsewhere}{by_name}{add}",
+             "economic classification code {code} is not in the catalogue ({edition} edition; used on {count} line(s){lines})"
+             "{hint}{elsewhere}{by_name}{add}"),
     "E203": ("项目标识 {id!r} 重复（第一次出现在第 {first_line} 行）", "project id {id!r} is used twice (first on line {first_line})"),
     "E204": ("{year} 年的部门 {slug!r} 已在 {other} 中定义", "department {slug!r} for {year} is already defined in {other}"),
     "E205": ("未找到项目 {id!r}{hint}", "there is no project {id!r}{hint}"),
@@ -107,6 +111,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
              "the implementation period {start} to {end} does not overlap the {year} budget year; check the start and end dates"),
     "W225": ("将公开的文字中有占位文字 {text!r}：请填写实际内容；原文确已缺失的，请删去这段文字并在 YAML 注释中说明",
              "text that will be published holds the placeholder {text!r}: type the real text; where the source has lost it, remove the text and say so in a YAML comment"),
+    "E227": ("本地分类科目文件的这一处有误：{problem}", "the local catalogue file is malformed here: {problem}"),
+    "E228": ("本地科目 {code}“{name}”已在分类目录中，名称为“{official}”：本地文件只能添加目录中没有的科目；请删去这一行，或核对编码",
+             "the local code {code} '{name}' is already in the catalogue as '{official}': the local file can only add codes the "
+             "catalogue lacks; remove the row or check the code"),
+    "E229": ("本地科目 {code} 的上级科目 {parent} 既不在分类目录中，也不在本地文件中：请一并添加上级科目",
+             "the local code {code} has no parent {parent} in the catalogue or in the local file: add the parent too"),
     # ---- reconciliation
     "E301": ("核对不符：{name}：{left} {op} {right}（差 {diff}）", "does not reconcile: {name}: {left} {op} {right} (difference {diff})"),
     "W302": ("四舍五入尾差：{name}：显示的 {left} 与 {right} 相差 {diff}；精确值相符",
@@ -225,6 +235,9 @@ TITLES: dict[str, tuple[str, str]] = {
     "W223": ("原因与数据相反", "reason contradicts the figures"),
     "E224": ("实施期不在预算年度内", "period outside the budget year"),
     "W225": ("占位文字", "placeholder text"),
+    "E227": ("本地科目文件有误", "local catalogue file malformed"),
+    "E228": ("本地科目与目录冲突", "local code conflicts with the catalogue"),
+    "E229": ("本地科目缺少上级科目", "local code without its parent"),
     "E301": ("核对不符", "does not reconcile"),
     "W302": ("四舍五入尾差", "rounding difference"),
     "E303": ("文字中的数不是计算数", "a number in the text matches no figure"),

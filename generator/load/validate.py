@@ -164,7 +164,7 @@ def _format_issue(err: Mapping[str, Any], src: SourceFile) -> Issue:
     return issue("E123", where, field=field, problem=err["msg"])
 
 
-def parse(src: SourceFile) -> tuple[Budget | None, list[Issue]]:
+def parse(src: SourceFile, cat: Catalogue | None = None) -> tuple[Budget | None, list[Issue]]:
     """The budget, or every format problem of the file and every meaning problem that can be
     found despite them (so one run reports everything)."""
     versions = check_format_version(src)
@@ -175,9 +175,9 @@ def parse(src: SourceFile) -> tuple[Budget | None, list[Issue]]:
         found = amounts_to_fill([_format_issue(err, src) for err in exc.errors(include_url=False)], src)
         if versions:  # E230/E231 say what is wrong with `format` (the model's E105/E116/E117 would repeat it)
             found = [i for i in found if i.params.get("field", i.params.get("key")) != "format"]
-        return None, versions + found + check_meaning(None, src, load_catalogue())
+        return None, versions + found + check_meaning(None, src, cat or load_catalogue())
     if versions:  # not built until migrated; everything else of the file is still reported
-        return None, versions + check_meaning(budget, src, load_catalogue())
+        return None, versions + check_meaning(budget, src, cat or load_catalogue())
     return budget, []
 
 
@@ -253,10 +253,12 @@ def check_meaning(budget: Budget | None, src: SourceFile, cat: Catalogue) -> lis
     at = src.positions.at
     data = as_dict(src.data)
 
+    unknown: dict[tuple[str, str], list[tuple]] = {}  # (kind, code) -> where each line uses it: one E201/E202 per code
+
     def known_function(value, where: tuple):
         code = valid(FUNCTION, value)
         if code is not None and code not in cat.functional:
-            found.append(issue("E201", at(where), code=code, hint=suggestion(cat.nearest(code, cat.functional, 7))))
+            unknown.setdefault(("functional", code), []).append(where)
 
     blocks = unit_blocks(data, at, found)
     first_line_of: dict[tuple, int | None] = {}
@@ -269,8 +271,7 @@ def check_meaning(budget: Budget | None, src: SourceFile, cat: Catalogue) -> lis
             known_function(line.get("function"), base + ("basic", i, "function"))
             economic = valid(ECONOMIC, line.get("economic"))
             if economic is not None and economic not in cat.economic:
-                found.append(issue("E202", at(base + ("basic", i, "economic")), code=economic,
-                                   hint=suggestion(cat.nearest(economic, cat.economic, 5))))
+                unknown.setdefault(("economic", economic), []).append(base + ("basic", i, "economic"))
             function = valid(FUNCTION, line.get("function"))
             if function is None or economic is None:
                 all_codes_valid = False
@@ -335,4 +336,31 @@ def check_meaning(budget: Budget | None, src: SourceFile, cat: Catalogue) -> lis
         if match:
             start = max(match.start() - 10, 0)
             found.append(issue("W213", at(here + ("en",)), snippet=text["en"][start:match.start() + 10]))
+    return found + unknown_codes(unknown, data, at, cat)
+
+
+def _names_along(data, where: tuple) -> list[str]:
+    """The Chinese names (name.zh) of the items on the way to `where` (a project's name for its function)."""
+    names, node = [], data
+    for step in where:
+        node = node[step] if isinstance(node, dict) and step in node or isinstance(node, list) and isinstance(step, int) \
+            and 0 <= step < len(node) else None
+        name = _dict(_dict(node).get("name")).get("zh")
+        if isinstance(name, str):
+            names.append(name)
+    return names
+
+
+def unknown_codes(unknown: dict[tuple[str, str], list[tuple]], data, at, cat: Catalogue) -> list[Issue]:
+    """One E201/E202 per unknown code, at its first line, with the number of lines using it, the
+    neighbouring codes and codes named like the lines (with their names), the editions that have it,
+    and how to add it as a local code (catalogue.Catalogue.advice)."""
+    found = []
+    for (kind, code), places in unknown.items():
+        where = sorted((at(p) for p in places), key=lambda loc: (loc.line or 0, loc.col or 0))
+        more = [str(loc.line) for loc in where[1:6] if loc.line is not None] + (["…"] if len(where) > 6 else [])
+        lines = Label(f"，其余在第 {'、'.join(more)} 行" if more else "", f"; also lines {', '.join(more)}" if more else "")
+        texts = [name for p in places for name in _names_along(data, p)]
+        found.append(issue("E201" if kind == "functional" else "E202", where[0], code=code, edition=cat.edition,
+                           count=len(places), lines=lines, **cat.advice(code, kind, texts)))
     return found
