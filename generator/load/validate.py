@@ -187,7 +187,7 @@ def parse(src: SourceFile, cat: Catalogue | None = None) -> tuple[Budget | None,
 def check_format_version(src: SourceFile) -> list[Issue]:
     """E230 for a file in an older format (no `format:`, or `format: 1`): `budget migrate` upgrades
     it; E231 for a file newer than this tool. Any other value is the model's to report."""
-    data = _dict(src.data)
+    data = as_dict(src.data)
     if "format" not in data:
         first = next(iter(data), None)
         where = src.positions.at((first,), key=True) if first is not None else src.positions.at(())
@@ -345,7 +345,7 @@ def _names_along(data, where: tuple) -> list[str]:
     for step in where:
         node = node[step] if isinstance(node, dict) and step in node or isinstance(node, list) and isinstance(step, int) \
             and 0 <= step < len(node) else None
-        name = _dict(_dict(node).get("name")).get("zh")
+        name = as_dict(as_dict(node).get("name")).get("zh")
         if isinstance(name, str):
             names.append(name)
     return names
