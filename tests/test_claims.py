@@ -187,7 +187,7 @@ def test_a_claim_in_a_one_line_value_has_its_column(tmp_path):
     assert text != seed_text()
     result = _load(tmp_path, text)
     (issue,) = result.issues
-    assert (issue.code, issue.location.line) == ("E303", 59)
+    assert (issue.code, issue.location.line) == ("E303", 60)
     assert issue.location.col == len("  zh: ") + 1 + value.index("5371万元")
 
 
@@ -195,7 +195,7 @@ def test_a_claim_in_a_folded_value_is_placed_on_its_own_line(tmp_path):
     text = seed_text().replace("    own headquarters.\n", "    own headquarters, with a budget of RMB 57.2 million.\n")
     result = _load(tmp_path, text)
     (issue,) = result.issues
-    assert issue.location.line == 63
+    assert issue.location.line == 64
 
 
 def test_matching_figures_and_literals_are_accepted(tmp_path):

@@ -80,7 +80,7 @@ def test_a_typo_key_is_rejected(validator):
     ("amount: 372900}", "amount: -372900}", "basic/0/amount"),
     ("      一般公共预算: 33698700", "      一般公共预算资金: 33698700", "projects/0/funding"),
     ("function: 2120199, economic: 30101", "function: 212019, economic: 30101", "basic/0/function"),
-    ("  kind: 事业", "  kind: 企业", "department/kind"),
+    ("  kind: 事业", "  kind: 公司", "department/kind"),
     ("    2120199:  #", "    212019:  #", "purposes/function"),
 ])
 def test_other_bad_values_are_rejected(validator, old, new, where):

@@ -226,9 +226,9 @@ def test_unknown_funding_source(tmp_path):
 
 
 def test_wrong_enum_value(tmp_path):
-    text, line = edit("  kind: 事业", "  kind: 企业")
+    text, line = edit("  kind: 事业", "  kind: 公司")
     found = only(problems(tmp_path, text), "E111", line, 9)
-    assert found.message("en") == "'企业' is not one of the allowed values: '行政', '参公' or '事业'"
+    assert found.message("en") == "'公司' is not one of the allowed values: '行政', '参公', '事业' or '企业'"
 
 
 def test_wrong_funding_source_of_a_basic_line(tmp_path):
@@ -311,7 +311,7 @@ def test_every_problem_of_every_file_in_one_run(tmp_path):
     department_line = line_of(SEED, "department:")
     found = {(Path(i.location.path).name, i.code, i.location.line) for i in load_content(content).issues}
     assert found == {
-        ("a.yaml", "E105", department_line), ("a.yaml", "E104", typo_line), ("a.yaml", "E201", code_line),
+        ("a.yaml", "E234", department_line), ("a.yaml", "E104", typo_line), ("a.yaml", "E201", code_line),
         ("b.yaml", "E107", negative_line), ("b.yaml", "E203", dup_line),
         # b.yaml is also the same department and year as a.yaml (all are copies of the seed)
         ("b.yaml", "E204", line_of(SEED, "  slug: anting-city-operations")),
@@ -343,7 +343,7 @@ def test_cli_check_reports_every_problem_in_both_languages(tmp_path):
         parsed = [ISSUE_LINE.match(line) for line in lines[:-1]]
         assert all(parsed), lines
         assert [(Path(m["path"]).name, int(m["line"]), int(m["col"]), m["code"]) for m in parsed] == [
-            ("a.yaml", line_of(SEED, "department:"), 1, "E105"),
+            ("a.yaml", line_of(SEED, "department:"), 1, "E234"),
             ("a.yaml", typo_line, 3, "E104"),
             # b.yaml is a copy of the same department and year, and says so
             ("b.yaml", line_of(SEED, "  slug: anting-city-operations"), 9, "E204"),

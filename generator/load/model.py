@@ -11,93 +11,29 @@ against them and `schema/budget.schema.json` (for editors) is generated from the
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, Field
 
-from generator.core import vocab
-
-# ---------------------------------------------------------------- basic types
-
-MAX_AMOUNT = Decimal("9999999999999.99")
-"""The largest amount a file may hold (just under 10万亿元): far above any department's budget,
-and small enough that every sum stays exact in Decimal's default 28 digits."""
-
-Money = Annotated[
-    Decimal,
-    Field(ge=0, le=MAX_AMOUNT, decimal_places=2, allow_inf_nan=False),
-    WithJsonSchema(
-        {
-            "type": "number",
-            "minimum": 0,
-            "maximum": 9999999999999.99,
-            # no "multipleOf": 0.01 here: editors test it in floating point and reject 19.99
-            "description": "金额，单位：元，最多两位小数 / amount in yuan, at most 2 decimals",
-        }
-    ),
-]
-
-
-def _code(digits: int, what: str) -> object:
-    # YAML editors read an unquoted code as a number, so the schema accepts both; the loader
-    # always keeps the digits exactly as typed.
-    return WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "pattern": rf"^\d{{{digits}}}$"},
-                {"type": "integer", "minimum": 10 ** (digits - 1), "maximum": 10**digits - 1},
-            ],
-            "description": what,
-        }
-    )
-
-
-FunctionCode = Annotated[
-    str,
-    Field(pattern=r"^\d{7}$"),
-    _code(7, "支出功能分类科目【项】级编码，7位，如 2120199 / functional classification code at 项 level (7 digits)"),
-]
-EconomicCode = Annotated[
-    str,
-    Field(pattern=r"^\d{5}$"),
-    _code(5, "部门预算支出经济分类科目【款】级编码，5位，如 30201 / economic classification code at 款 level (5 digits)"),
-]
-
-
-def _year_digits(value: object) -> object:
-    # int("2024.0"), int("02024"), int("+2024"), int("2_024") are all 2024: a year spelled so
-    # would pass as a second file for the same year. Quotes are fine ("2024": the text is 2024).
-    if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}", value):
-        raise PydanticCustomError("year_digits", "the year must be written as 4 digits")
-    return value
-
-
-Year = Annotated[int, Field(ge=2000, le=2100), BeforeValidator(_year_digits)]
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
-NonEmpty = Annotated[str, Field(min_length=1)]
-
-Source = Literal[vocab.typed_sources()]
-"""Funding source of an expenditure line (vocab.SOURCES). Income by source is derived from these tags."""
-UnitKind = Literal[tuple(k.key for k in vocab.UNIT_KINDS)]
-OtherKind = Literal[tuple(k.typed for k in vocab.other_spending_kinds())]
+from generator.load.fields import (  # noqa: F401  (the format's basic types, re-exported)
+    MAX_AMOUNT,
+    EconomicCode,
+    FunctionCode,
+    Money,
+    NonEmpty,
+    OtherKind,
+    Slug,
+    Source,
+    Strict,
+    Text,
+    UnitKind,
+    Year,
+)
 
 FORMAT = 2
 """The format version this code reads (`format:` in every file; `budget migrate` upgrades older files)."""
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Text(Strict):
-    """A human-readable text in both languages. Markdown; figures as {{placeholders}}."""
-
-    zh: NonEmpty = Field(description="中文")
-    en: NonEmpty = Field(description="English")
 
 
 # ---------------------------------------------------------------- department
@@ -277,7 +213,8 @@ class LastYear(Strict):
     """Last year's budget figures the narrative compares against. When last year's file exists the
     figures come from it and each value typed here is reconciled with it."""
 
-    total: Money | None = Field(None, description="上年预算收入（支出）总额（元）；无上年文件时必填")
+    # Not nullable, only omittable: `total:` written without a value is an error (E114), not "not given".
+    total: Money = Field(None, description="上年预算收入（支出）总额（元）；无上年文件时必填")  # type: ignore[assignment]
     sources: dict[Annotated[str, Field(pattern=r"^\S+$")], Money] = Field(
         default_factory=dict, description="上年按资金来源的收入（元） / last year by income source",
     )
@@ -285,7 +222,7 @@ class LastYear(Strict):
         default_factory=dict, description="上年按功能分类科目（类、款或项）的支出（元） / last year by functional code",
         json_schema_extra={"propertyNames": {"pattern": r"^\d{3}(\d{2}){0,2}$"}},
     )
-    three_public: ThreePublicLastYear | None = Field(None, description="上年\u201c三公\u201d经费预算（元）")
+    three_public: ThreePublicLastYear = Field(None, description="上年\u201c三公\u201d经费预算（元）")  # type: ignore[assignment]
     operating_costs: Money | None = Field(None, description="上年机关运行经费预算（元），行政、参公单位填写")
 
 
