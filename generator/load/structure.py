@@ -24,7 +24,7 @@ def valid(adapter: TypeAdapter, value):
 
 
 FUNCTION, ECONOMIC, SLUG = TypeAdapter(FunctionCode), TypeAdapter(EconomicCode), TypeAdapter(Slug)
-MONEY, DATE = TypeAdapter(Money), TypeAdapter(dt.date)
+MONEY, DATE, FLAG = TypeAdapter(Money), TypeAdapter(dt.date), TypeAdapter(bool)
 
 
 def as_list(obj) -> list:

@@ -30,6 +30,7 @@ from generator.load.model import Budget
 from generator.load.source import SourceFile
 from generator.load.structure import (
     ECONOMIC,
+    FLAG,
     FUNCTION,
     as_dict,
     as_list,
@@ -301,8 +302,8 @@ def check_meaning(budget: Budget | None, src: SourceFile, cat: Catalogue) -> lis
                 found.append(issue("E239", at(base + ("last_year", "sources", key), key=True), key=key,
                                    choices="、".join(vocab.source_keys())))
     projects = [as_dict(p) for _, block in blocks for p in as_list(block.get("projects"))]
-    if projects and not any(p.get("performance") is True or (p.get("performance") is None and p.get("form"))
-                            for p in projects):
+    declared = [valid(FLAG, p.get("performance")) if "performance" in p else None for p in projects]
+    if projects and not any(flag is True or (flag is None and p.get("form")) for flag, p in zip(declared, projects, strict=True)):
         found.append(issue("W242", at(blocks[0][0] + ("projects",), key=True), count=len(projects)))
 
     purposes = as_dict(data.get("purposes"))
