@@ -1,4 +1,4 @@
-"""Tasks (invoke): check, build, serve, livereload, test, lint, schema, bench.
+"""Tasks (invoke): check, build, serve, livereload, test, lint, catalogue, schema, migrate, new-year, bench.
 
     invoke check            validate all content without rendering (exit 1 on errors)
     invoke build            the whole site, HTML + PDF, into output/
@@ -8,6 +8,9 @@
     invoke livereload       rebuild on every change and reload the browser
     invoke test             ruff, mypy and the whole test suite (--fast: without PDF rendering)
     invoke lint             ruff and mypy only
+    invoke migrate          upgrade the budget files to the current format (--check: only report)
+    invoke new-year FILE    draft next year's budget file from FILE (this year's)
+    invoke catalogue --year 2025   the classification catalogue in force for 2025 (--json)
     invoke i18n             regenerate the message catalogue (.pot) and update the .po files
 """
 
@@ -69,6 +72,22 @@ def check(c, lang="zh", strict=False, content=None):
     """Validate all content without rendering."""
     folder = shlex.quote(str(_path(content, Path("content"))))  # where it runs, as before
     c.run(f"{shlex.quote(PY)} -m generator.cli check --content {folder} --lang {lang}{' --strict' if strict else ''}", pty=False)
+
+
+@task(help={"check": "change nothing; fail if some file needs upgrading", "lang": "language of the messages: zh (default) or en",
+            "content": FOLDERS["content"]})
+def migrate(c, check=False, lang="zh", content=None):
+    """Upgrade every budget file to the current format and say what changed."""
+    folder = shlex.quote(str(_path(content, Path("content"))))
+    c.run(f"{shlex.quote(PY)} -m generator.cli migrate --content {folder} --lang {lang}{' --check' if check else ''}", pty=False)
+
+
+@task(name="new-year", help={"file": "this year's budget file", "out": "where to write it (default: next to its year folder)",
+                             "force": "overwrite OUT", "lang": "language of the messages: zh (default) or en"})
+def new_year(c, file, out=None, force=False, lang="zh"):
+    """Draft next year's budget file from this year's (texts kept, amounts to fill)."""
+    extra = (f" -o {shlex.quote(out)}" if out else "") + (" --force" if force else "")
+    c.run(f"{shlex.quote(PY)} -m generator.cli new-year {shlex.quote(file)} --lang {lang}{extra}", pty=False)
 
 
 @task(help={"pdf": "render the PDFs (default); --no-pdf for a quick preview", "strict": "warnings fail too",
@@ -146,6 +165,15 @@ def i18n(c):
           f"--omit-header --sort-output -o {shlex.quote(str(pot))} .")
     c.run(f"{shlex.quote(PY)} -m babel.messages.frontend update -i {shlex.quote(str(pot))} "
           f"-d {shlex.quote(str(pot.parent))} --no-fuzzy-matching --ignore-obsolete")
+
+
+@task(help={"year": "the budget year (default: the latest edition)", "content": FOLDERS["content"],
+            "json": "print the catalogue as JSON", "lang": "zh or en"})
+def catalogue(c, year=None, content="content", json=False, lang="zh"):
+    """Print the classification catalogue in force for a budget year (edition, counts, rows, local additions)."""
+    args = f" --year {int(year)}" if year else ""
+    c.run(f"{shlex.quote(PY)} -m generator.cli catalogue{args} --content {shlex.quote(str(content))} --lang {lang}"
+          f"{' --json' if json else ''}", pty=False)
 
 
 @task

@@ -1,4 +1,4 @@
-"""Command line: `budget check`, `budget codes` and `budget schema` (tasks.py calls these)."""
+"""Command line: `budget check`, `codes`, `catalogue`, `schema`, `migrate` and `new-year` (tasks.py calls these)."""
 
 from __future__ import annotations
 
@@ -46,6 +46,80 @@ def check(content: Path, lang: str, strict: bool, as_json: bool, budgets: str | 
     return 1 if result.failed(strict) else 0
 
 
+def migrate(paths: list[Path], content: Path, check_only: bool, lang: str) -> int:
+    """Upgrade budget files to the current format (every file under the budgets folder by default)."""
+    from generator.core.settings import BudgetSettings
+    from generator.load.migrate import CURRENT_FORMAT, migrate_file
+    from generator.pipeline import budget_files
+
+    if not paths:
+        where = BudgetSettings().budgets(content)
+        if not where.is_dir():
+            print(NO_BUDGETS(lang).format(where=where), file=sys.stderr)
+            return 1
+        paths = budget_files(where)
+    status = 0
+    for path in paths:
+        result = migrate_file(path, check=check_only)
+        if result.error is not None:
+            print(f"{path}: {result.error(lang)}", file=sys.stderr)
+            status = 1
+        elif not result.changes:
+            print(f"{path}: {ALREADY(lang).format(current=CURRENT_FORMAT)}")
+        else:
+            status = 1 if check_only else status
+            head = (NEEDS if check_only else MIGRATED)(lang).format(found=result.version, current=CURRENT_FORMAT)
+            print(f"{path}: {head}")
+            for change in result.changes:
+                print(f"  {change(lang)}")
+    return status
+
+
+def new_year(path: Path, out: Path | None, force: bool, lang: str) -> int:
+    """Write next year's draft of the budget file `path`."""
+    from generator.load.migrate import MigrationError, read_text, write_atomic
+    from generator.load.newyear import default_out, draft
+
+    try:
+        d = draft(read_text(path), str(path))
+    except MigrationError as exc:
+        print(f"{path}: {exc.label(lang)}", file=sys.stderr)
+        return 1
+    out = out or default_out(path, d.year, d.slug)
+    if out.exists() and not force:
+        print(EXISTS(lang).format(out=out), file=sys.stderr)
+        return 1
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(out, d.text)
+    except OSError as exc:
+        print(f"{out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(WROTE(lang).format(out=out, year=d.year))
+    for change in d.changes:
+        print(f"  {change(lang)}")
+    return 0
+
+
+ALREADY = Label("已是第 {current} 版格式，无需改动", "already format {current}: nothing to change")
+MIGRATED = Label("已从第 {found} 版升级到第 {current} 版格式：", "upgraded from format {found} to format {current}:")
+NEEDS = Label("需要从第 {found} 版升级到第 {current} 版格式（--check：未改动）：",
+              "needs upgrading from format {found} to format {current} (--check: not changed):")
+EXISTS = Label("{out} 已存在：不覆盖（确需覆盖请加 --force，或用 -o 指定另一个文件）",
+               "{out} exists: not overwritten (add --force to overwrite it, or name another file with -o)")
+WROTE = Label("已写入 {year} 年预算草稿 {out}：", "wrote the {year} draft {out}:")
+
+
+def print_catalogue(year: int | None, content: Path, lang: str, as_json: bool) -> int:
+    """The catalogue in force for `year` with the local additions of `content`; 1 if the local file has errors."""
+    from generator import catalogue
+    from generator.catalogue import listing
+
+    cat = catalogue.load(year, content)
+    print(listing.as_json(cat) if as_json else listing.as_text(cat, lang))
+    return 1 if any(i.severity == ERROR for i in cat.issues) else 0
+
+
 def schema_text() -> str:
     from generator.load.model import Budget
 
@@ -67,9 +141,28 @@ def main(argv: list[str] | None = None) -> int:
     c = sub.add_parser("codes", help="list every issue code with its title and message")
     c.add_argument("--lang", choices=("zh", "en"), default="zh")
     c.add_argument("--json", action="store_true", help="print the codes as JSON")
+    k = sub.add_parser("catalogue", help="print the classification catalogue in force for a budget year")
+    k.add_argument("--year", type=int, help="the budget year (default: the latest edition)")
+    k.add_argument("--content", type=Path, default=Path("content"), help="its local additions: DIR/catalogue/<year>.yaml")
+    k.add_argument("--lang", choices=("zh", "en"), default="zh")
+    k.add_argument("--json", action="store_true", help="print the catalogue as JSON")
     s = sub.add_parser("schema", help="write the JSON Schema of the budget format")
     s.add_argument("--out", type=Path, default=Path("schema/budget.schema.json"))
+    m = sub.add_parser("migrate", help="upgrade budget files to the current format (and say what changed)")
+    m.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="budget files (default: all in the budgets folder)")
+    m.add_argument("--content", type=Path, default=Path("content"))
+    m.add_argument("--check", action="store_true", help="change nothing; exit 1 if some file needs upgrading")
+    m.add_argument("--lang", choices=("zh", "en"), default="zh")
+    n = sub.add_parser("new-year", help="draft next year's budget file from this year's")
+    n.add_argument("file", type=Path, metavar="FILE")
+    n.add_argument("-o", "--out", type=Path, help="where to write it (default: budgets/<next year>/<slug>.yaml)")
+    n.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+    n.add_argument("--lang", choices=("zh", "en"), default="zh")
     args = parser.parse_args(argv)
+    if args.command == "migrate":
+        return migrate(args.paths, args.content, args.check, args.lang)
+    if args.command == "new-year":
+        return new_year(args.file, args.out, args.force, args.lang)
     if args.command == "check":
         return check(args.content, args.lang, args.strict, args.json, args.budgets)
     if args.command == "codes":
@@ -80,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         for code in [] if args.json else codes():
             print(f"{code.code}  {code.title(args.lang)}  —  {code.message(args.lang)}")
         return 0
+    if args.command == "catalogue":
+        return print_catalogue(args.year, args.content, args.lang, args.json)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(schema_text(), encoding="utf-8")
     print(f"wrote {args.out}")

@@ -14,16 +14,19 @@ from pathlib import Path
 from generator import catalogue as catalogue_module
 
 # Text fields that are names or targets, not prose: no placeholders, no claim checks.
+from generator.compute import last_year
 from generator.compute.budget import DepartmentBudget, compute
 from generator.core.diagnostics import ERROR, Issue, issue, sort_key
 from generator.core.sanitise import markdown_html, removal_issues, text_location
 from generator.core.settings import BudgetSettings
+from generator.load.documents import documents, published
 from generator.load.model import Budget
 from generator.load.source import SourceFile, read_file
 from generator.load.validate import check_meaning, parse
 from generator.reconcile import semantic
 from generator.reconcile.checks import Report
 from generator.reconcile.report import reconcile
+from generator.reconcile.units import units_issues
 
 
 @dataclass
@@ -74,9 +77,9 @@ def _year_number(text: object) -> int | None:
 def load_content(content: Path, root: Path | None = None, budgets: Path | None = None, phrasebooks=None) -> Content:
     """Every budget file under `budgets` (default: the BUDGET_DIR default under `content`);
     `phrasebooks`: the narrative's languages ({lang: Phrasebook}, default zh and en)."""
-    cat = catalogue_module.load()
     issues: list[Issue] = []
-    parsed: list[tuple[SourceFile, Budget]] = []
+    parsed: list[tuple[SourceFile, Budget, catalogue_module.Catalogue]] = []
+    catalogue_issues: dict = {}  # each local catalogue file's problems, reported once
     seen: dict[tuple, SourceFile] = {}
     for path in budget_files(budgets or BudgetSettings().budgets(content)):
         src, found = read_file(path, display_path(path, root))
@@ -90,22 +93,48 @@ def load_content(content: Path, root: Path | None = None, budgets: Path | None =
                                 other=seen[key].path))
         elif key is not None:
             seen[key] = src
-        budget, found = parse(src)
+        cat = catalogue_module.load(key[1] if key else None, content)  # the edition of the budget's year
+        catalogue_issues.setdefault(cat.local_path, cat.issues)
+        budget, found = parse(src, cat)
         issues += found
         if budget is None:
             continue
         found = check_meaning(budget, src, cat)
         issues += found
         if not duplicate and not any(i.severity == ERROR for i in found):
-            parsed.append((src, budget))
+            parsed.append((src, budget, cat))
+    issues += [i for found in catalogue_issues.values() for i in found]
 
-    budgets = [compute(src, budget, cat, budget.last_year.total, phrasebooks) for src, budget in parsed]
-    by_key = {(db.slug, db.year): db for db in budgets}
-    reports = {key: reconcile(db, by_key.get((db.slug, db.year - 1))) for key, db in by_key.items()}
-    for report in reports.values():
-        issues += report.issues
+    budgets, reports = [], {}
+    computed: dict[tuple[str, int], DepartmentBudget] = {}
+    for src, budget, cat in sorted(parsed, key=lambda sb: sb[1].year):  # last year's documents first
+        department, units = documents(budget)
+        dbs = [_compute(doc, src, cat, computed, phrasebooks, issues) for doc in (department, *units)]
+        if any(db is None for db in dbs):
+            continue
+        dept_db, unit_dbs = dbs[0], dbs[1:]
+        cross = units_issues(dept_db, unit_dbs)
+        for db in dbs:
+            computed[(db.slug, db.year)] = db
+            if db is dept_db or published(budget, db.document):
+                report = reconcile(db, computed.get((db.slug, db.year - 1)), extra=cross if db is dept_db else [])
+                reports[(db.slug, db.year)] = report
+                issues += report.issues
+                budgets.append(db)
     budgets.sort(key=lambda db: (-db.year, db.slug))
     return Content(budgets, sorted(issues, key=sort_key), reports)
+
+
+def _compute(doc, src: SourceFile, cat, computed: dict, phrasebooks, issues: list[Issue]) -> DepartmentBudget | None:
+    """One document computed, with last year's figures from last year's document or as typed (E240 when
+    neither gives what the narrative needs)."""
+    previous = computed.get((doc.slug, doc.year - 1))
+    figures, missing = last_year.figures_for(doc.last_year, previous)
+    if missing:
+        where = src.positions.at(doc.file_path(("last_year",)), key=True)
+        issues.append(issue("E240", where, keys="、".join(f"last_year.{k}" for k in missing), year=doc.year - 1))
+        return None
+    return compute(src, doc, cat, figures, phrasebooks)
 
 
 _METADATA = re.compile(r"\A(?:[A-Za-z][\w-]*:.*\n)+")  # Pelican's `Title: …` header lines

@@ -108,7 +108,7 @@ def test_unknown_key_suggests_the_field(tmp_path):
     text, line = edit("  kind: 事业", "  knd: 事业")
     issues = problems(tmp_path, text)
     # The typo, where it was typed; and the field it should have been, where its mapping is named.
-    assert where(issues) == [("E105", line_of(text, "department:"), 1), ("E104", line, 3)]
+    assert where(issues) == [("E234", line_of(text, "department:"), 1), ("E104", line, 3)]
     typo = issues[1]
     assert typo.message("en") == "unknown field 'knd'; did you mean 'kind'?"
     assert typo.message("zh") == "未知的字段 'knd'；是否想写 'kind'？"

@@ -10,6 +10,8 @@ from generator.pipeline import load_content
 
 SEED = seed_text()
 assert "\nyear: 2024\n" in SEED
+YEAR_LINE = SEED[:SEED.index("\nyear: 2024\n")].count("\n") + 2
+SLUG_LINE = SEED[:SEED.index("\n  slug: ")].count("\n") + 2
 
 
 def with_year(spelling: str) -> str:
@@ -20,8 +22,8 @@ def with_year(spelling: str) -> str:
 def test_a_year_not_written_as_4_digits_is_e113_at_its_place(tmp_path, spelling):
     result = load_content(make_content(tmp_path, {"2024/a.yaml": with_year(spelling)}))
     assert [i.format("en") for i in result.issues if i.severity == "error"] == [
-        f"{tmp_path}/content/budgets/2024/a.yaml:15:7: E113 the year {spelling.strip(chr(39))!r} is not written as 4 digits: "
-        "write it like 2024"]
+        f"{tmp_path}/content/budgets/2024/a.yaml:{YEAR_LINE}:7: E113 the year {spelling.strip(chr(39))!r} "
+        "is not written as 4 digits: write it like 2024"]
     assert result.budgets == []
 
 
@@ -51,5 +53,5 @@ def test_the_build_refuses_a_spelled_duplicate_without_a_traceback(tmp_path):
     text = result.stdout + result.stderr
     assert result.returncode == 1, text
     assert "Traceback" not in text
-    assert "b.yaml:15:7: E113" in text and "b.yaml:18:9: E204" in text
+    assert f"b.yaml:{YEAR_LINE}:7: E113" in text and f"b.yaml:{SLUG_LINE}:9: E204" in text
     assert not out.exists()

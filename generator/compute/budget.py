@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from generator.compute.claim_labels import Vocabulary
-from generator.compute.figures import Figure, build_figures
+from generator.compute.figures import Figure, LastYearFigures, build_figures
 from generator.compute.ledger import Ledger, project_amount
 from generator.compute.narrative import NarrativeWriter
 from generator.compute.tables import Table, build_tables
@@ -15,7 +15,7 @@ from generator.core.display import DisplayRule
 from generator.core.frozen import FrozenMap
 from generator.core.labels import Label
 from generator.core.money import ZERO
-from generator.load.model import Budget
+from generator.load.documents import Document
 from generator.load.source import SourceFile
 
 # Text fields that are names or targets, not prose: no placeholders, no claim checks.
@@ -26,7 +26,7 @@ class DepartmentBudget:
     """What compute makes of one budget file. Frozen: the reconciliation only reads it."""
 
     source: SourceFile
-    budget: Budget
+    budget: Document  # reads like a one-unit budget file (load.documents)
     ledger: Ledger
     tables: FrozenMap[str, Table]
     figures: FrozenMap[str, Figure]
@@ -38,7 +38,22 @@ class DepartmentBudget:
 
     @property
     def slug(self) -> str:
-        return self.budget.department.slug
+        """The document's path below the year: `department` or `department/unit`."""
+        return self.budget.slug
+
+    @property
+    def kind(self) -> str:
+        """"department" (部门预算) or "unit" (单位预算)."""
+        return self.budget.kind
+
+    @property
+    def document(self) -> Document:
+        return self.budget
+
+    @property
+    def file_stem(self) -> str:
+        """The document's path as one file-name word: `department` or `department-unit`."""
+        return self.slug.replace("/", "-")
 
     @property
     def year(self) -> int:
@@ -52,11 +67,12 @@ class DepartmentBudget:
     def display(self) -> DisplayRule:
         return DisplayRule(self.budget.display_unit)
 
-    def where(self, data_path: tuple) -> Location:
-        return self.source.positions.at(data_path)
+    def where(self, data_path: tuple, key: bool = False) -> Location:
+        """The place in the file of a data path of this document."""
+        return self.source.positions.at(self.budget.file_path(data_path), key=key)
 
 
-def _checked_figures(db_figures: dict[str, Figure], budget: Budget) -> dict[str, Decimal]:
+def _checked_figures(db_figures: dict[str, Figure], budget: Document) -> dict[str, Decimal]:
     """The amounts the identities read: table cells, projects, forms, procurement."""
     out = {k.removeprefix("table."): f.value for k, f in db_figures.items() if k.startswith("table.")}
     for p in budget.projects:
@@ -77,10 +93,10 @@ def _checked_figures(db_figures: dict[str, Figure], budget: Budget) -> dict[str,
     return out
 
 
-def compute(src: SourceFile, budget: Budget, cat, last_year_total: Decimal, phrasebooks=None) -> DepartmentBudget:
+def compute(src: SourceFile, budget: Document, cat, last_year: LastYearFigures, phrasebooks=None) -> DepartmentBudget:
     ledger = Ledger(budget, cat)
     tables = build_tables(ledger)
-    figures = build_figures(ledger, tables, last_year_total)
+    figures = build_figures(ledger, tables, last_year)
     writer = NarrativeWriter(budget, ledger, figures, cat, phrasebooks)
     checked = _checked_figures(figures, budget)
     rule = DisplayRule(budget.display_unit)

@@ -12,14 +12,14 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from generator.compute.ledger import APPROPRIATIONS, Ledger, project_amount
+from generator.compute.ledger import APPROPRIATIONS, Ledger, project_amount, project_sources
 from generator.compute.tables import Table
 from generator.core import vocab
 from generator.core.money import UNIT_FACTORS, ZERO, prose_amount, prose_percent, round_half_up
 from generator.core.numerals import NUMERAL
 from generator.core.numerals import parse as parse_numeral
 from generator.core.placeholders import LITERAL, PLACEHOLDER, STRAY, Segment, split  # noqa: F401 (re-exported)
-from generator.load.model import Budget
+from generator.load.documents import Document
 
 AMOUNT, PERCENT, COUNT = "amount", "percent", "count"
 SOURCES = vocab.source_keys()
@@ -42,8 +42,37 @@ def _exact_share(part: Decimal, whole: Decimal) -> Decimal | None:
     return None if whole == ZERO else part * 100 / whole
 
 
-def build_figures(ledger: Ledger, tables: dict[str, Table], last_year_total: Decimal) -> dict[str, Figure]:
-    b: Budget = ledger.budget
+THREE_PUBLIC_KEYS = ("total", "outbound", "reception", "vehicle", "vehicle_purchase", "vehicle_operation")
+
+
+def has_targets(project) -> bool:
+    """绩效目标 set: as declared, or (not declared) when the project has a form."""
+    return project.performance if project.performance is not None else project.form is not None
+
+
+@dataclass(frozen=True)
+class LastYearFigures:
+    """Last year's amounts this year's are compared with ("total", "source.事业收入",
+    "function.2010301", "three_public.outbound", "operating_costs"), each in yuan."""
+
+    values: dict[str, Decimal]
+
+
+def _compare(f: dict[str, Figure], last_year: LastYearFigures, now: dict[str, Decimal]) -> None:
+    """last_year.X, change.X and change.X.pct for every X known this year and last year. A code
+    or source with money last year only is compared with 0 this year."""
+    keys = set(now) | {k for k in last_year.values if k.startswith(("source.", "function."))}
+    for key in sorted(keys):
+        if key not in last_year.values:
+            continue
+        before, after = last_year.values[key], now.get(key, ZERO)
+        f[f"last_year.{key}"] = Figure(AMOUNT, before)
+        f[f"change.{key}"] = Figure(AMOUNT, abs(after - before))
+        f[f"change.{key}.pct"] = Figure(PERCENT, _exact_share(abs(after - before), before))
+
+
+def build_figures(ledger: Ledger, tables: dict[str, Table], last_year: LastYearFigures) -> dict[str, Figure]:
+    b: Document = ledger.budget
     f: dict[str, Figure] = {}
 
     def amount(key: str, value: Decimal) -> None:
@@ -57,28 +86,25 @@ def build_figures(ledger: Ledger, tables: dict[str, Table], last_year_total: Dec
     for source in SOURCES:
         amount(f"income.{source}", ledger.by_source(source))
         share(f"share.income.{source}", ledger.by_source(source), total)
-    basic = ledger.sum(lambda line: line.is_basic)
-    project = total - basic
-    amount("basic", basic)
-    amount("project", project)
+    for kind in vocab.EXPENDITURE_KINDS:  # basic, project, upper …
+        amount(kind.key, ledger.sum(kind.test))
+        share(f"share.{kind.key}", ledger.sum(kind.test), total)
+        for source in APPROPRIATIONS:
+            amount(f"{source}.{kind.key}", ledger.sum(lambda line, t=kind.test: line.source == source and t(line)))
+    project = ledger.sum(lambda line: line.kind == "project")
     amount("basic.personnel", ledger.sum(lambda line: line.is_basic and line.is_personnel))
     amount("basic.public", ledger.sum(lambda line: line.is_basic and not line.is_personnel))
-    share("share.basic", basic, total)
-    share("share.project", project, total)
-    for source in APPROPRIATIONS:
-        amount(f"{source}.basic", ledger.sum(lambda line: line.source == source and line.is_basic))
-        amount(f"{source}.project", ledger.sum(lambda line: line.source == source and not line.is_basic))
 
     for code in ledger.functions_used():
         under = [line for line in ledger.lines if line.function.startswith(code)]
         amount(f"function.{code}", ledger.sum(lines=under))
         amount(f"function.{code}.basic", ledger.sum(lambda line: line.is_basic, under))
-        amount(f"function.{code}.project", ledger.sum(lambda line: not line.is_basic, under))
+        amount(f"function.{code}.project", ledger.sum(lambda line: line.kind == "project", under))
         for source in {line.source for line in under}:
             amount(f"function.{code}.{source}", ledger.sum(lambda line: line.source == source, under))
             amount(f"function.{code}.{source}.basic", ledger.sum(lambda line: line.source == source and line.is_basic, under))
             amount(f"function.{code}.{source}.project",
-                   ledger.sum(lambda line: line.source == source and not line.is_basic, under))
+                   ledger.sum(lambda line: line.source == source and line.kind == "project", under))
     general_basic = [line for line in ledger.lines if line.is_basic and line.source == "一般公共预算"]
     for code in sorted({line.economic[:n] for line in general_basic for n in (3, 5)}):
         amount(f"economic.{code}", ledger.sum(lambda line: line.economic.startswith(code), general_basic))
@@ -86,7 +112,7 @@ def build_figures(ledger: Ledger, tables: dict[str, Table], last_year_total: Dec
     for p in b.projects:
         this_year = project_amount(p)
         amount(f"project.{p.id}", this_year)
-        for source, value in p.funding.items():
+        for source, value in project_sources(p).items():
             amount(f"project.{p.id}.{source}", value)
         if p.form:
             amount(f"project.{p.id}.total_budget", p.form.total_budget)
@@ -95,10 +121,10 @@ def build_figures(ledger: Ledger, tables: dict[str, Table], last_year_total: Dec
                 amount(f"project.{p.id}.last_year_budget", p.form.last_year_budget)
             if p.form.last_year_executed is not None:
                 amount(f"project.{p.id}.last_year_executed", p.form.last_year_executed)
-    f["projects.count"] = Figure(COUNT, Decimal(len(b.projects)))
-    with_form = [p for p in b.projects if p.form]
-    performance = sum((project_amount(p) for p in with_form), ZERO)
-    f["performance.count"] = Figure(COUNT, Decimal(len(with_form)))
+    f["projects.count"] = Figure(COUNT, Decimal(sum(p.count for p in b.projects)))
+    with_targets = [p for p in b.projects if has_targets(p)]
+    performance = sum((project_amount(p) for p in with_targets), ZERO)
+    f["performance.count"] = Figure(COUNT, Decimal(sum(p.count for p in with_targets)))
     amount("performance.amount", performance)
     share("performance.share", performance, project)
 
@@ -109,30 +135,14 @@ def build_figures(ledger: Ledger, tables: dict[str, Table], last_year_total: Dec
     amount("procurement.micro", sum((i.reserved_micro for i in b.procurement), ZERO))
 
     three = tables["09"].rows[0].values
-    last = b.last_year.three_public
-    last_three = {
-        "total": last.outbound + last.reception + last.vehicle_purchase + last.vehicle_operation,
-        "outbound": last.outbound,
-        "reception": last.reception,
-        "vehicle": last.vehicle_purchase + last.vehicle_operation,
-        "vehicle_purchase": last.vehicle_purchase,
-        "vehicle_operation": last.vehicle_operation,
-    }
-    for key, value in last_three.items():
+    for key in THREE_PUBLIC_KEYS:
         amount(f"three_public.{key}", three[key])
-        amount(f"last_year.three_public.{key}", value)
-        amount(f"change.three_public.{key}", abs(three[key] - value))
     if ledger.operating_costs is not None:
         amount("operating_costs", ledger.operating_costs)
-        if b.last_year.operating_costs is not None:
-            amount("last_year.operating_costs", b.last_year.operating_costs)
-            amount("change.operating_costs", abs(ledger.operating_costs - b.last_year.operating_costs))
-            share("change.operating_costs.pct", abs(ledger.operating_costs - b.last_year.operating_costs),
-                  b.last_year.operating_costs)
-
-    amount("last_year.total", last_year_total)
-    amount("change.total", abs(total - last_year_total))
-    share("change.total.pct", abs(total - last_year_total), last_year_total)
+    _compare(f, last_year, {"total": total, **{f"source.{s}": ledger.by_source(s) for s in SOURCES},
+                            **{f"function.{c}": f[f"function.{c}"].value for c in ledger.functions_used()},
+                            **{f"three_public.{k}": three[k] for k in THREE_PUBLIC_KEYS},
+                            **({"operating_costs": ledger.operating_costs} if ledger.operating_costs is not None else {})})
 
     for table in tables.values():
         for key, value in table.cells().items():

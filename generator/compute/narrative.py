@@ -15,12 +15,14 @@ from decimal import Decimal
 
 from generator.catalogue import Catalogue
 from generator.compute.figures import Figure
-from generator.compute.ledger import Ledger
+from generator.compute.ledger import Ledger, project_lines, project_sources
 from generator.compute.phrasebook import Phrasebook, phrasebooks
 from generator.core import vocab
 from generator.core.labels import Label, cn_number
+from generator.core.money import ZERO
 from generator.core.sanitise import escape_name
-from generator.load.model import Budget, Text
+from generator.load.documents import Document as Budget
+from generator.load.model import Text
 
 L = Label
 OPTIONAL_INCOME = {"上级补助收入"}  # besides the registry's when-used sources, mentioned only when there is some
@@ -45,13 +47,15 @@ class Sentences:
     """The narrative in one language: each method returns Markdown."""
 
     def __init__(self, pb: Phrasebook, budget: Budget, ledger: Ledger, figures: dict[str, Figure], catalogue: Catalogue):
-        self.p, self.lang = pb, pb.lang
+        kind = budget.kind  # 部门预算 or 单位预算: "${doc}收入总额", "本${org}"
+        self.p = pb.with_defaults(doc=pb.data.get("documents", {}).get(kind, ""), org=pb.data.get("organisations", {}).get(kind, ""))
+        self.lang = pb.lang
         self.b, self.ledger, self.f, self.cat = budget, ledger, figures, catalogue
         self.year = budget.year
-        name = escape_name(_in(budget.department.name, self.lang))  # names are text, not Markdown
+        name = escape_name(_in(budget.name, self.lang))  # names are text, not Markdown
         article = pb.text("article")
         # English institution names take the article inside a sentence: "the … Centre".
-        self.dept = name if not article or _in(budget.department.name, self.lang).lower().startswith(article.lower()) \
+        self.dept = name if not article or _in(budget.name, self.lang).lower().startswith(article.lower()) \
             else article + name
 
     # ---- helpers
@@ -102,7 +106,14 @@ class Sentences:
         return self.p("sentence_end", text=self.with_reason(text, reason))
 
     def expenditure(self) -> str:
-        return self.say("expenditure.head") + self.change_sentence("expenditure", self.b.reasons.expenditure)
+        # every kind, zero ones included, as the standard paragraph prints them
+        kinds = [self.p("expenditure.kind", key=k.key, name=self.kind_name(k)) for k in vocab.EXPENDITURE_KINDS]
+        return self.say("expenditure.head", kinds=self.p.text("expenditure.sep").join(kinds)) \
+            + self.change_sentence("expenditure", self.b.reasons.expenditure)
+
+    def kind_name(self, kind) -> str:
+        name = kind.label(self.lang)
+        return name[:1].lower() + name[1:] if self.p.data["list"].get("lower_first") else name
 
     def by_function(self, source: str) -> str:
         name = self.source_name("function.names", source)
@@ -129,11 +140,9 @@ class Sentences:
             codes = sorted({line.economic for line in self.ledger.lines
                             if line.is_basic and line.function == xiang and line.source == source})
             basic_use = self.economic_names(codes)
-        projects = sorted(
-            (p for p in self.b.projects if p.function == xiang and p.funding.get(source)),
-            key=lambda p: -p.funding[source],
-        )
-        names = [self.p("purpose.part", name=escape_name(_in(p.name, self.lang))) if len(p.funding) > 1
+        here = {p.id: sum((a for f, s, a in project_lines(p) if f == xiang and s == source), ZERO) for p in self.b.projects}
+        projects = sorted((p for p in self.b.projects if here[p.id]), key=lambda p: -here[p.id])
+        names = [self.p("purpose.part", name=escape_name(_in(p.name, self.lang))) if len(project_lines(p)) > 1
                  else escape_name(_in(p.name, self.lang)) for p in projects]
         project_use = self.p.text("purpose.projects_sep").join(names)
         slots = dict(basic=basic_use, projects=project_use, xiang=xiang, source=source)
@@ -200,7 +209,7 @@ class Sentences:
     def key_project_budget(self, project_id: str) -> str:
         p = self.ledger.project(project_id)
         parts = [self.p("key_project.part", name=self.source_name("key_project.sources", s), id=p.id, source=s)
-                 for s in p.funding]
+                 for s in project_sources(p)]
         return self.p("key_project.text", project=escape_name(_in(p.name, self.lang)), id=p.id,
                       sources=self.p.text("key_project.sep").join(parts))
 

@@ -18,8 +18,12 @@ BUILT_IN = ("zh", "en")
 
 
 class Phrasebook:
-    def __init__(self, lang: str, data: dict):
+    def __init__(self, lang: str, data: dict, defaults: dict | None = None):
         self.lang, self.data = lang, data
+        self.defaults = defaults or {}  # slots every phrase may use (${doc}, ${org})
+
+    def with_defaults(self, **slots) -> Phrasebook:
+        return Phrasebook(self.lang, self.data, {**self.defaults, **slots})
 
     def text(self, phrase: str):
         node = self.data
@@ -28,7 +32,7 @@ class Phrasebook:
         return node
 
     def __call__(self, phrase: str, /, **slots) -> str:
-        return Template(self.text(phrase)).substitute(slots)
+        return Template(self.text(phrase)).substitute({**self.defaults, **slots})
 
     def name(self, group: str, key: str) -> str:
         """A name from a table of the phrasebook (a source, a word): itself if the table lacks it."""

@@ -71,6 +71,7 @@ class Table:
     name_label: Label | None = None
     sides: tuple[Side, Side] | None = None
     notes: tuple[Label, ...] = ()  # e.g. the statement of an empty table
+    document: str = "department"  # the kind of document it is printed in: its title follows
 
     def __post_init__(self):
         for name in ("columns", "rows", "notes"):
@@ -78,7 +79,7 @@ class Table:
 
     @property
     def title(self) -> Label:
-        return vocab.table(self.number).title
+        return vocab.table(self.number).title_in(self.document)
 
     def all_rows(self) -> list[tuple[Row, list[Column]]]:
         if self.sides:
@@ -121,8 +122,14 @@ def _money_columns(keys: list[str], group: Label | None) -> list[Column]:
     return [Column(k, lb.COLUMN_LABELS[k], group) for k in keys]
 
 
+def _kind_tests(ledger: Ledger, where: Callable[[Line], bool]) -> dict[str, Callable[[Line], bool]]:
+    """基本支出 and 项目支出 always; 上缴上级支出 and the other kinds only when they have lines."""
+    return {k.key: k.test for k in vocab.EXPENDITURE_KINDS
+            if not k.typed or any(where(line) and k.test(line) for line in ledger.lines)}
+
+
 def _function_table(number: str, ledger: Ledger, where: Callable[[Line], bool]) -> Table:
-    tests = {"total": lambda line: True, **{k.key: k.test for k in vocab.EXPENDITURE_KINDS}}
+    tests = {"total": lambda line: True, **_kind_tests(ledger, where)}
     return Table(
         number, "classified",
         columns=_money_columns(list(tests), lb.GROUPS[number]),
@@ -207,10 +214,21 @@ def table_01(ledger: Ledger) -> Table:
         [Row(f"inc.{src}", label, {"amount": ledger.by_source(src)}) for src, label in income],
         Row("inc.total", lb.INCOME_TOTAL, {"amount": ledger.total}),
     )
+    # A 单位预算 splits each 类 into 基本支出 (人员经费, 公用经费) and 项目支出 (and any other kind used).
+    spending: dict[str, Callable[[Line], bool]] = {"amount": lambda line: True}
+    columns = amount
+    if ledger.budget.kind == "unit":
+        basic_group = lb.COLUMN_LABELS["basic"]
+        spending |= {"personnel": lambda line: line.is_basic and line.is_personnel,
+                     "public": lambda line: line.is_basic and not line.is_personnel}
+        spending |= {k: t for k, t in _kind_tests(ledger, lambda line: True).items() if k != "basic"}
+        columns = [Column("amount", lb.COLUMN_LABELS["amount"]),
+                   *(Column(k, lb.COLUMN_LABELS[k], basic_group if k in ("personnel", "public") else None)
+                     for k in spending if k != "amount")]
     right = Side(
-        lb.SIDES["01"][1], amount,
-        _summary_class_rows(ledger, {"amount": lambda line: True}, "01"),
-        Row("exp.total", lb.EXPENDITURE_TOTAL, {"amount": ledger.total}),
+        lb.SIDES["01"][1], columns,
+        _summary_class_rows(ledger, spending, "01"),
+        Row("exp.total", lb.EXPENDITURE_TOTAL, {k: ledger.sum(t) for k, t in spending.items()}),
     )
     return Table("01", "balance", sides=(left, right))
 
@@ -288,13 +306,12 @@ BUILDERS: dict[str, Callable[[Ledger], Table]] = {
 
 
 def build_tables(ledger: Ledger) -> dict[str, Table]:
-    tables = {spec.number: (spec.build or BUILDERS[spec.number])(ledger) for spec in vocab.TABLES}
     budget = ledger.budget
-    name = budget.department.name
+    tables = {spec.number: replace((spec.build or BUILDERS[spec.number])(ledger), document=budget.kind) for spec in vocab.TABLES}
+    name = budget.name
 
     def statement(template: Label) -> Label:
-        return Label(template.zh.format(department=name.zh, year=budget.year),
-                     template.en.format(department=name.en, year=budget.year))
+        return template.format(department_zh=name.zh, department_en=name.en, year=budget.year)
 
     def note(number: str, text: Label) -> None:
         tables[number] = replace(tables[number], notes=(*tables[number].notes, text))

@@ -89,6 +89,19 @@ TABLE_TITLES = {
     "09": L("部门\u201c三公\u201d经费和机关运行经费预算表", "\u201cThree public expenses\u201d and agency operating costs"),
 }
 TABLE_NUMBER = L("部门预算{number}表", "Department budget table {number}")
+# A unit's own budget (单位预算) prints the same tables under the unit titles of the standard format.
+UNIT_TABLE_TITLES = {
+    "01": L("预算单位财务收支预算总表", "Summary of revenue and expenditure"),
+    "02": L("预算单位收入预算总表", "Revenue budget"),
+    "03": L("预算单位支出预算总表", "Expenditure budget"),
+    "04": L("预算单位财政拨款收支预算总表", "Summary of fiscal appropriations"),
+    "05": L("预算单位一般公共预算支出功能分类预算表", "General public budget expenditure by function"),
+    "06": L("预算单位政府性基金预算支出功能分类预算表", "Government fund budget expenditure by function"),
+    "07": L("预算单位国有资本经营预算支出功能分类预算表", "State capital operation budget expenditure by function"),
+    "08": L("预算单位一般公共预算基本支出经济分类预算表", "General public budget basic expenditure by economic classification"),
+    "09": L("单位\u201c三公\u201d经费和机关运行经费预算表", "\u201cThree public expenses\u201d and agency operating costs"),
+}
+UNIT_TABLE_NUMBER = L("单位预算{number}表", "Unit budget table {number}")
 
 SOURCE_LABELS = {
     "财政拨款": L("财政拨款收入", "Fiscal appropriations"),
@@ -98,6 +111,7 @@ SOURCE_LABELS = {
     "事业收入": L("事业收入", "Public service revenue"),
     "事业单位经营收入": L("事业单位经营收入", "Business revenue of public institutions"),
     "上级补助收入": L("上级补助收入", "Subsidies from higher-level units"),
+    "附属单位上缴收入": L("附属单位上缴收入", "Remittances from subordinate units"),
     "其他收入": L("其他收入", "Other revenue"),
     "上年结转": L("上年结转", "Carry-over from last year"),
 }
@@ -113,8 +127,12 @@ COLUMN_LABELS = {
     "事业收入": L("事业收入", "Public service revenue"),
     "事业单位经营收入": L("经营收入", "Business revenue"),
     "上级补助收入": L("上级补助收入", "Subsidies from higher-level units"),
+    "附属单位上缴收入": L("附属单位上缴收入", "Remittances from subordinate units"),
     "其他收入": L("其他收入", "Other revenue"),
     "上年结转": L("上年结转", "Carry-over"),
+    "upper": L("上缴上级支出", "Remittances to higher-level units"),
+    "subsidiary": L("对附属单位补助支出", "Subsidies to subordinate units"),
+    "business": L("事业单位经营支出", "Business expenditure of public institutions"),
     "一般公共预算": L("一般公共预算", "General public budget"),
     "政府性基金": L("政府性基金预算", "Government fund budget"),
     "国有资本经营": L("国有资本经营预算", "State capital operation budget"),
@@ -154,14 +172,16 @@ UNIT = L("单位", "Unit")
 UNIT_NAMES = {"万元": L("万元", "RMB 10,000"), "元": L("元", "RMB")}
 
 EMPTY_TABLE = {
-    "06": L("注：{department}{year}年无政府性基金预算支出，故本表无数据。",
-            "Note: {department} has no government fund budget expenditure in {year}, so this table is empty."),
-    "07": L("注：{department}{year}年无国有资本经营预算支出，故本表无数据。",
-            "Note: {department} has no state capital operation budget expenditure in {year}, so this table is empty."),
-    "09": L("注：{department}{year}年无财政拨款\u201c三公\u201d经费预算。",
-            "Note: {department} has no \u201cthree public expenses\u201d funded by fiscal appropriations in {year}."),
+    "06": L("注：{department_zh}{year}年无政府性基金预算支出，故本表无数据。",
+            "Note: {department_en} has no government fund budget expenditure in {year}, so this table is empty."),
+    "07": L("注：{department_zh}{year}年无国有资本经营预算支出，故本表无数据。",
+            "Note: {department_en} has no state capital operation budget expenditure in {year}, so this table is empty."),
+    "09": L("注：{department_zh}{year}年无财政拨款\u201c三公\u201d经费预算。",
+            "Note: {department_en} has no \u201cthree public expenses\u201d funded by fiscal appropriations in {year}."),
 }
-NO_OPERATING_COSTS = L("注：事业单位不适用机关运行经费。", "Note: agency operating costs do not apply to public institutions.")
+NO_OPERATING_COSTS = L("注：机关运行经费只适用于行政单位和参照公务员法管理的事业单位。",
+                       "Note: agency operating costs apply only to administrative units and to public institutions "
+                       "managed as civil service.")
 ROUNDING_NOTE = L("注：金额按四舍五入显示，合计数与分项之和可能存在尾差。",
                   "Note: amounts are rounded for display, so a total may differ slightly from the sum of its rows.")
 
@@ -173,6 +193,16 @@ SECTIONS = [
     ("s5", L("五、部门预算表", "5. Budget tables")),
     ("s6", L("六、其他相关情况说明", "6. Other information")),
     ("s7", L("七、部门支出重点项目情况说明", "7. Key projects")),
+    ("s8", L("八、项目绩效目标申报表", "8. Project performance targets")),
+]
+UNIT_SECTIONS = [
+    ("s1", L("一、单位主要职能", "1. Main functions")),
+    ("s2", L("二、单位机构设置", "2. Organisation")),
+    ("s3", L("三、名词解释", "3. Glossary")),
+    ("s4", L("四、单位预算编制说明", "4. Notes on the budget")),
+    ("s5", L("五、单位预算表", "5. Budget tables")),
+    ("s6", L("六、其他相关情况说明", "6. Other information")),
+    ("s7", L("七、单位支出重点项目情况说明", "7. Key projects")),
     ("s8", L("八、项目绩效目标申报表", "8. Project performance targets")),
 ]
 RECONCILIATION = L("附：数据核对", "Appendix: reconciliation")

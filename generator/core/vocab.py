@@ -61,6 +61,9 @@ SOURCES: list[IncomeSource] = [
     IncomeSource("上级补助收入", lb.SOURCE_LABELS["上级补助收入"], lb.COLUMN_LABELS["上级补助收入"],
                  L("上级补助收入", "Subsidies from higher-level units"),
                  words=(("上级补助收入",), ("subsidies from higher-level units",))),
+    IncomeSource("附属单位上缴收入", lb.SOURCE_LABELS["附属单位上缴收入"], lb.COLUMN_LABELS["附属单位上缴收入"],
+                 L("附属单位上缴收入", "Remittances from subordinate units"), when_used=True,
+                 words=(("附属单位上缴收入",), ("remittances from subordinate units",))),
     IncomeSource("其他收入", lb.SOURCE_LABELS["其他收入"], lb.COLUMN_LABELS["其他收入"], L("其他收入", "Other revenue"),
                  words=(("其他收入",), ("other revenue", "other income"))),
     IncomeSource("上年结转", lb.SOURCE_LABELS["上年结转"], lb.COLUMN_LABELS["上年结转"],
@@ -109,11 +112,18 @@ class Kind:
     key: str  # the column key in the tables (03.total.basic, 08.total.personnel)
     label: Label
     test: Callable  # ledger Line -> bool: is the line of this kind
+    typed: str | None = None  # its `kind:` in `other_spending:`; None: basic or project lines
+    default_source: str = "一般公共预算"
 
 
-EXPENDITURE_KINDS = (  # 基本支出 / 项目支出: tables 03, 05–07
-    Kind("basic", lb.COLUMN_LABELS["basic"], lambda line: line.is_basic),
-    Kind("project", lb.COLUMN_LABELS["project"], lambda line: not line.is_basic),
+EXPENDITURE_KINDS = (  # columns of tables 03, 05–07 and the expenditure paragraph of 四
+    Kind("basic", lb.COLUMN_LABELS["basic"], lambda line: line.kind == "basic"),
+    Kind("project", lb.COLUMN_LABELS["project"], lambda line: line.kind == "project"),
+    # `other_spending:` lines: shown in the tables only when used, always in the paragraph (as printed)
+    Kind("upper", lb.COLUMN_LABELS["upper"], lambda line: line.kind == "upper", typed="上缴上级支出"),
+    Kind("subsidiary", lb.COLUMN_LABELS["subsidiary"], lambda line: line.kind == "subsidiary", typed="对附属单位补助支出"),
+    Kind("business", lb.COLUMN_LABELS["business"], lambda line: line.kind == "business", typed="事业单位经营支出",
+         default_source="事业单位经营收入"),
 )
 BASIC_KINDS = (  # 人员经费 / 公用经费 of 基本支出: table 08
     Kind("personnel", lb.COLUMN_LABELS["personnel"], lambda line: line.is_personnel),
@@ -133,7 +143,38 @@ UNIT_KINDS = (
     UnitKind("行政", L("行政单位", "Administrative unit"), True),
     UnitKind("参公", L("参照公务员法管理的事业单位", "Public institution managed as civil service"), True),
     UnitKind("事业", L("事业单位", "Public institution"), False),
+    UnitKind("企业", L("企业", "Enterprise"), False),
 )
+
+
+# ---------------------------------------------------------------- documents
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    key: str  # "department" (部门预算) or "unit" (单位预算)
+    label: Label
+    table_titles: dict
+    table_number: Label
+    sections: list
+
+
+DOCUMENT_KINDS = {
+    "department": DocumentKind("department", L("部门预算", "Department budget"), lb.TABLE_TITLES, lb.TABLE_NUMBER, lb.SECTIONS),
+    "unit": DocumentKind("unit", L("单位预算", "Unit budget"), lb.UNIT_TABLE_TITLES, lb.UNIT_TABLE_NUMBER, lb.UNIT_SECTIONS),
+}
+
+
+UNIT_KINDS_KEYS = tuple(k.key for k in UNIT_KINDS)
+
+
+def other_spending_kinds() -> tuple[Kind, ...]:
+    """The expenditure kinds typed as `other_spending:` lines (上缴上级支出 …)."""
+    return tuple(k for k in EXPENDITURE_KINDS if k.typed)
+
+
+def other_spending_kind(typed: str) -> Kind:
+    return next(k for k in EXPENDITURE_KINDS if k.typed == typed)
 
 
 def unit_kind(key: str) -> UnitKind:
@@ -146,11 +187,17 @@ def unit_kind(key: str) -> UnitKind:
 @dataclass(frozen=True)
 class TableSpec:
     number: str  # "01" … : the key prefix of its cells, its anchor, its CSV file
-    title: Label
+    title: Label  # in a 部门预算
     landscape: bool = False  # printed on a landscape page
     build: Callable | None = None  # Ledger -> Table; None: tables.BUILDERS[number]
     template: str | None = None  # a template with a `table(v, table)` macro; None: the layout's own markup
     fixed_rows: str | None = None  # the catalogue/tables.yaml list of the rows it always shows
+    unit_title: Label | None = None  # in a 单位预算; None: the standard unit title (or `title`)
+
+    def title_in(self, document: str) -> Label:
+        if document == "unit":
+            return self.unit_title or lb.UNIT_TABLE_TITLES.get(self.number, self.title)
+        return self.title
 
 
 TABLES: list[TableSpec] = [

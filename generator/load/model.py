@@ -1,4 +1,7 @@
-"""The budget file format: one department, one fiscal year.
+"""The budget file format (version FORMAT): one department, one fiscal year.
+
+A department of one unit writes its line items at the top level; a department of several
+units (or whose unit publishes its own 单位预算) lists them under `units:` (docs/format.md).
 
 These models are the single definition of the format: `generator.load.source` validates YAML
 against them and `schema/budget.schema.json` (for editors) is generated from them
@@ -80,6 +83,10 @@ NonEmpty = Annotated[str, Field(min_length=1)]
 Source = Literal[vocab.typed_sources()]
 """Funding source of an expenditure line (vocab.SOURCES). Income by source is derived from these tags."""
 UnitKind = Literal[tuple(k.key for k in vocab.UNIT_KINDS)]
+OtherKind = Literal[tuple(k.typed for k in vocab.other_spending_kinds())]
+
+FORMAT = 2
+"""The format version this code reads (`format:` in every file; `budget migrate` upgrades older files)."""
 
 
 class Strict(BaseModel):
@@ -100,9 +107,11 @@ class Department(Strict):
     slug: Slug = Field(description="网址中的部门名，如 anting-city-operations / URL name of the department")
     name: Text = Field(description="部门（单位）全称 / full name of the department")
     supervisor: Text = Field(description="预算主管部门 / supervising budget department")
-    kind: UnitKind = Field(
-        description="单位性质：行政单位、参照公务员法管理的事业单位（参公）、事业单位。行政和参公单位才有机关运行经费。"
-        " / kind of unit; only 行政 and 参公 units have 机关运行经费"
+    kind: UnitKind | None = Field(
+        None,
+        description="单位性质（只有一个单位、不写 units 时填写）：行政单位、参照公务员法管理的事业单位（参公）、事业单位、企业。"
+        "行政和参公单位才有机关运行经费。 / kind of unit (one-unit departments without `units:`); only 行政 and 参公 "
+        "units have 机关运行经费",
     )
 
 
@@ -114,6 +123,25 @@ class BasicLine(Strict):
 
     function: FunctionCode
     economic: EconomicCode
+    amount: Money
+    source: Source = Field("一般公共预算", description="资金来源，默认一般公共预算 / funding source")
+
+
+class OtherSpendingLine(Strict):
+    """One line of 上缴上级支出, 对附属单位补助支出 or 事业单位经营支出."""
+
+    kind: OtherKind = Field(description="支出类型 / kind of expenditure")
+    function: FunctionCode
+    amount: Money
+    source: Source | None = Field(
+        None, description="资金来源；缺省：事业单位经营支出为事业单位经营收入，其余为一般公共预算 / funding source"
+    )
+
+
+class ProjectLine(Strict):
+    """One function code × source of a project funded on several function codes."""
+
+    function: FunctionCode
     amount: Money
     source: Source = Field("一般公共预算", description="资金来源，默认一般公共预算 / funding source")
 
@@ -188,14 +216,29 @@ class KeyProject(Strict):
     budget_note: Text | None = Field(
         None, description="年度预算安排（可选，用 {{project.<id>}} 等占位符引用金额；缺省时自动生成）"
     )
+    name: Text | None = Field(
+        None, description="所述项目名称：本条目合并列示多个项目（count > 1）时填写，此时须写 budget_note"
+        " / the project described, when this entry stands for several projects",
+    )
 
 
 class Project(Strict):
     id: Slug = Field(description="项目标识，文件内唯一 / project id, unique in the file")
     name: Text
-    function: FunctionCode
-    funding: dict[Source, Money] = Field(
-        min_length=1, description="按资金来源列出的项目当年预算（元） / this year's budget by funding source"
+    function: FunctionCode | None = Field(None, description="功能分类科目（与 funding 一起写） / functional code, with `funding`")
+    funding: dict[Source, Money] | None = Field(
+        None, min_length=1, description="按资金来源列出的项目当年预算（元） / this year's budget by funding source"
+    )
+    lines: list[ProjectLine] | None = Field(
+        None, min_length=1,
+        description="分列于多个功能分类科目的项目：每行一个科目、资金来源和金额（代替 function 和 funding）"
+        " / a project on several function codes (instead of `function` and `funding`)",
+    )
+    count: int = Field(
+        1, ge=1, le=100000, description="本条目代表的项目个数（文件只按合计列示项目时） / projects this entry stands for"
+    )
+    performance: bool | None = Field(
+        None, description="是否编报绩效目标；缺省：有申报表（form）即为是 / 绩效目标 set (default: when a form is given)"
     )
     key: KeyProject | None = Field(None, description="重点项目说明（第七部分） / key project description")
     form: PerformanceForm | None = Field(None, description="项目绩效目标申报表（第八部分）")
@@ -231,10 +274,18 @@ class ThreePublicLastYear(Strict):
 
 
 class LastYear(Strict):
-    """Last year's budget figures the narrative compares against (until last year's file exists)."""
+    """Last year's budget figures the narrative compares against. When last year's file exists the
+    figures come from it and each value typed here is reconciled with it."""
 
-    total: Money = Field(description="上年部门预算收入（支出）总额（元）")
-    three_public: ThreePublicLastYear = Field(description="上年\u201c三公\u201d经费预算（元）")
+    total: Money | None = Field(None, description="上年预算收入（支出）总额（元）；无上年文件时必填")
+    sources: dict[Annotated[str, Field(pattern=r"^\S+$")], Money] = Field(
+        default_factory=dict, description="上年按资金来源的收入（元） / last year by income source",
+    )
+    functions: dict[Annotated[str, Field(pattern=r"^\d{3}(\d{2}){0,2}$")], Money] = Field(
+        default_factory=dict, description="上年按功能分类科目（类、款或项）的支出（元） / last year by functional code",
+        json_schema_extra={"propertyNames": {"pattern": r"^\d{3}(\d{2}){0,2}$"}},
+    )
+    three_public: ThreePublicLastYear | None = Field(None, description="上年\u201c三公\u201d经费预算（元）")
     operating_costs: Money | None = Field(None, description="上年机关运行经费预算（元），行政、参公单位填写")
 
 
@@ -281,21 +332,25 @@ Paragraph = Literal[
 ]
 
 
-class Budget(Strict):
-    """部门预算：一个部门一个年度 / one department's budget for one year."""
+class LineItems(Strict):
+    """What one unit spends: the line items and the unit's own facts."""
 
-    year: Year = Field(description="预算年度，四位数字 / fiscal year, 4 digits")
-    department: Department
-    display_unit: Literal["万元", "元"] = Field("万元", description="表格金额单位 / unit of the tables")
-    functions: Text = Field(description="一、部门主要职能")
-    organisation: Text = Field(description="二、部门机构设置")
-    special_terms: list[GlossaryTerm] = Field(default_factory=list, description="名词解释之专有名词（可为空）")
     basic: list[BasicLine] = Field(default_factory=list, description="基本支出明细 / basic expenditure lines")
     projects: list[Project] = Field(default_factory=list, description="项目支出 / projects")
+    other_spending: list[OtherSpendingLine] = Field(
+        default_factory=list, description="上缴上级支出、对附属单位补助支出、事业单位经营支出明细"
+    )
     three_public: list[ThreePublicLine] = Field(default_factory=list, description="\u201c三公\u201d经费明细")
     procurement: list[ProcurementItem] = Field(default_factory=list, description="政府采购预算明细")
-    assets: Assets = Field(description="国有资产占有使用情况")
-    last_year: LastYear
+
+
+class DocumentTexts(Strict):
+    """The texts and typed figures of one published document (部门预算 or 单位预算)."""
+
+    functions: Text = Field(description="一、主要职能")
+    organisation: Text = Field(description="二、机构设置")
+    special_terms: list[GlossaryTerm] = Field(default_factory=list, description="名词解释之专有名词（可为空）")
+    last_year: LastYear = Field(default_factory=LastYear)
     reasons: Reasons = Field(default_factory=Reasons)
     purposes: Purposes = Field(default_factory=Purposes)
     narrative: dict[Paragraph, Text] = Field(
@@ -307,6 +362,43 @@ class Budget(Strict):
         description="声明数（如批复控制数），键为数字名称如 total、income.财政拨款，与计算结果核对",
     )
 
+
+class MergedUnit(Strict):
+    """A unit that has no budget of its own (不单列预算，并入本单位): its money is in its host's lines."""
+
+    name: Text
+    kind: UnitKind
+
+
+class UnitBudget(DocumentTexts):
+    """The texts of a unit's own 单位预算; present when the unit publishes one."""
+
+    name: Text | None = Field(None, description="单位预算上印的单位名称（缺省：单位名称）")
+
+
+class Unit(LineItems):
+    """One budget unit (预算单位) of a department."""
+
+    slug: Slug = Field(description="网址中的单位名，部门内唯一，如 benbu / URL name of the unit")
+    name: Text = Field(description="单位全称 / full name of the unit")
+    kind: UnitKind = Field(description="单位性质：行政、参公、事业、企业 / kind of unit")
+    merged: list[MergedUnit] = Field(default_factory=list, description="不单列预算、并入本单位的下属单位")
+    assets: Assets = Field(description="国有资产占有使用情况")
+    budget: UnitBudget | None = Field(None, description="本单位公开的单位预算（其文字部分）；不写则不单独公开")
+
+
+class Budget(LineItems, DocumentTexts):
+    """部门预算：一个部门一个年度 / one department's budget for one year."""
+
+    format: int = Field(ge=FORMAT, le=FORMAT, description="文件格式版本 / format version (budget migrate upgrades older files)")
+    year: Year = Field(description="预算年度，四位数字 / fiscal year, 4 digits")
+    department: Department
+    display_unit: Literal["万元", "元"] = Field("万元", description="表格金额单位 / unit of the tables")
+    assets: Assets | None = Field(None, description="国有资产占有使用情况（只有一个单位、不写 units 时填写）")
+    units: list[Unit] = Field(
+        default_factory=list,
+        description="部门所属预算单位；不写时整个文件就是一个单位 / the department's units; none: the file is one unit",
+    )
 
 def walk(obj: object, leaf: type, skip: frozenset[str] | set[str], here: tuple = ()) -> Iterator[tuple[tuple, Any]]:
     """Every value of type `leaf` in a budget (models, lists, dicts) with its data path; fields

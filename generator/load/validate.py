@@ -9,7 +9,6 @@ reports every problem of a file.
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
 import types
@@ -18,15 +17,29 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from generator.catalogue import Catalogue
 from generator.catalogue import load as load_catalogue
+from generator.core import vocab
 from generator.core.diagnostics import Issue, issue, suggestion
 from generator.core.labels import Label
 from generator.core.placeholders import LITERAL, PLACEHOLDER
-from generator.load.model import Budget, EconomicCode, FunctionCode, Money, Slug
+from generator.load.migrate import CURRENT_FORMAT
+from generator.load.model import Budget
 from generator.load.source import SourceFile
+from generator.load.structure import (
+    ECONOMIC,
+    FUNCTION,
+    as_dict,
+    as_list,
+    check_procurement,
+    check_project,
+    text_blocks,
+    unit_at,
+    unit_blocks,
+    valid,
+)
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -151,14 +164,59 @@ def _format_issue(err: Mapping[str, Any], src: SourceFile) -> Issue:
     return issue("E123", where, field=field, problem=err["msg"])
 
 
-def parse(src: SourceFile) -> tuple[Budget | None, list[Issue]]:
+def parse(src: SourceFile, cat: Catalogue | None = None) -> tuple[Budget | None, list[Issue]]:
     """The budget, or every format problem of the file and every meaning problem that can be
     found despite them (so one run reports everything)."""
+    versions = check_format_version(src)
+    data = src.data
     try:
-        return Budget.model_validate(src.data), []
+        budget = Budget.model_validate(data)
     except ValidationError as exc:
-        found = [_format_issue(err, src) for err in exc.errors(include_url=False)]
-    return None, found + check_meaning(None, src, load_catalogue())
+        found = amounts_to_fill([_format_issue(err, src) for err in exc.errors(include_url=False)], src)
+        if versions:  # E230/E231 say what is wrong with `format` (the model's E105/E116/E117 would repeat it)
+            found = [i for i in found if i.params.get("field", i.params.get("key")) != "format"]
+        return None, versions + found + check_meaning(None, src, cat or load_catalogue())
+    if versions:  # not built until migrated; everything else of the file is still reported
+        return None, versions + check_meaning(budget, src, cat or load_catalogue())
+    return budget, []
+
+
+# ---------------------------------------------------------------- the format version (generator.load.migrate)
+
+
+def check_format_version(src: SourceFile) -> list[Issue]:
+    """E230 for a file in an older format (no `format:`, or `format: 1`): `budget migrate` upgrades
+    it; E231 for a file newer than this tool. Any other value is the model's to report."""
+    data = as_dict(src.data)
+    if "format" not in data:
+        first = next(iter(data), None)
+        where = src.positions.at((first,), key=True) if first is not None else src.positions.at(())
+        return [issue("E230", where, path=src.path)]
+    value = data["format"]
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{1,3}", value):
+        return []
+    if int(value) < CURRENT_FORMAT:
+        return [issue("E230", src.positions.at(("format",)), path=src.path)]
+    if int(value) > CURRENT_FORMAT:
+        return [issue("E231", src.positions.at(("format",)), found=int(value), current=CURRENT_FORMAT)]
+    return []
+
+
+# `amount: null  # 2024: 372900`, as `budget new-year` writes it (generator.load.newyear)
+TO_FILL = re.compile(r"#\s*(?P<year>\d{4}):\s*(?P<last>[^;#]*[0-9][^;#]*)")
+
+
+def amounts_to_fill(found: list[Issue], src: SourceFile) -> list[Issue]:
+    """An amount left `null` by `budget new-year` is an amount to fill (E232), not a mistake (E114)."""
+    lines = src.positions.text.splitlines()
+    out = []
+    for i in found:
+        line = i.location.line
+        match = TO_FILL.search(lines[line - 1]) if i.code == "E114" and line and line <= len(lines) else None
+        if match:
+            i = issue("E232", i.location, field=i.params["field"], year=match["year"], last=match["last"].strip())
+        out.append(i)
+    return out
 
 
 # ---------------------------------------------------------------- pass 2: the meaning
@@ -187,108 +245,85 @@ def _texts(obj, here: tuple):
 NAMES = {"name", "supervisor", "target", "manager", "contact", "unit_head", "filled_by", "term"}
 
 
-def _valid(adapter: TypeAdapter, value):
-    """`value` parsed exactly as the model parses it, or None if it is not valid (pass 1 says why)."""
-    try:
-        return adapter.validate_python(value)
-    except ValidationError:
-        return None
-
-
-FUNCTION, ECONOMIC, SLUG = TypeAdapter(FunctionCode), TypeAdapter(EconomicCode), TypeAdapter(Slug)
-MONEY, DATE = TypeAdapter(Money), TypeAdapter(dt.date)
-
-
-def _list(obj) -> list:
-    return obj if isinstance(obj, list) else []
-
-
-def _dict(obj) -> dict:
-    return obj if isinstance(obj, dict) else {}
-
-
 def check_meaning(budget: Budget | None, src: SourceFile, cat: Catalogue) -> list[Issue]:
     """Pass 2 on the file's data, so that it also runs when pass 1 found problems: every value
     is parsed as the model parses it, and one that is not valid is left to pass 1's message.
     (`budget` is accepted for the callers that have one; the data is the same.)"""
     found: list[Issue] = []
     at = src.positions.at
-    data = _dict(src.data)
+    data = as_dict(src.data)
+
+    unknown: dict[tuple[str, str], list[tuple]] = {}  # (kind, code) -> where each line uses it: one E201/E202 per code
 
     def known_function(value, where: tuple):
-        code = _valid(FUNCTION, value)
+        code = valid(FUNCTION, value)
         if code is not None and code not in cat.functional:
-            found.append(issue("E201", at(where), code=code, hint=suggestion(cat.nearest(code, cat.functional, 7))))
+            unknown.setdefault(("functional", code), []).append(where)
 
+    blocks = unit_blocks(data, at, found)
     first_line_of: dict[tuple, int | None] = {}
     used_functions, used_classes, all_codes_valid = set(), set(), True
-    for i, line in enumerate(_list(data.get("basic"))):
-        line = _dict(line)
-        known_function(line.get("function"), ("basic", i, "function"))
-        economic = _valid(ECONOMIC, line.get("economic"))
-        if economic is not None and economic not in cat.economic:
-            found.append(issue("E202", at(("basic", i, "economic")), code=economic,
-                               hint=suggestion(cat.nearest(economic, cat.economic, 5))))
-        function = _valid(FUNCTION, line.get("function"))
-        if function is None or economic is None:
-            all_codes_valid = False
-            continue
-        used_functions.add(function)
-        used_classes.add(economic[:3])
-        key = (function, economic, line.get("source", "一般公共预算"))
-        if key in first_line_of:
-            found.append(issue("W215", at(("basic", i)), first_line=first_line_of[key]))
-        else:
-            first_line_of[key] = at(("basic", i)).line
-
     ids: dict[str, int | None] = {}
-    for i, project in enumerate(_list(data.get("projects"))):
-        project = _dict(project)
-        known_function(project.get("function"), ("projects", i, "function"))
-        project_id = project.get("id")
-        if isinstance(project_id, str):
-            if project_id in ids:
-                found.append(issue("E203", at(("projects", i, "id")), id=project_id, first_line=ids[project_id]))
+    unit_of: dict[str, tuple] = {}
+    for base, block in blocks:
+        for i, line in enumerate(as_list(block.get("basic"))):
+            line = as_dict(line)
+            known_function(line.get("function"), base + ("basic", i, "function"))
+            economic = valid(ECONOMIC, line.get("economic"))
+            if economic is not None and economic not in cat.economic:
+                unknown.setdefault(("economic", economic), []).append(base + ("basic", i, "economic"))
+            function = valid(FUNCTION, line.get("function"))
+            if function is None or economic is None:
+                all_codes_valid = False
+                continue
+            used_functions.add(function)
+            used_classes.add(economic[:3])
+            key = (base, function, economic, line.get("source", "一般公共预算"))
+            if key in first_line_of:
+                found.append(issue("W215", at(base + ("basic", i)), first_line=first_line_of[key]))
             else:
-                ids[project_id] = at(("projects", i, "id")).line
-        form = _dict(project.get("form"))
-        here: tuple[str | int, ...] = ("projects", i, "form")
-        start, end = _valid(DATE, form.get("start")), _valid(DATE, form.get("end"))
-        if start is not None and end is not None and end < start:
-            found.append(issue("E207", at(here + ("end",)), start=start, end=end))
-        amounts = [_valid(MONEY, v) for v in _dict(project.get("funding")).values()]
-        total_budget = _valid(MONEY, form.get("total_budget"))
-        if amounts and None not in amounts and total_budget is not None:
-            this_year = sum(amounts, Decimal(0))
-            if total_budget < this_year:
-                found.append(issue("E208", at(here + ("total_budget",)), total=total_budget, this_year=this_year))
+                first_line_of[key] = at(base + ("basic", i)).line
+        for i, line in enumerate(as_list(block.get("other_spending"))):
+            known_function(as_dict(line).get("function"), base + ("other_spending", i, "function"))
+        for i, project in enumerate(as_list(block.get("projects"))):
+            found += check_project(as_dict(project), base + ("projects", i), at, known_function, ids)
+            if isinstance(as_dict(project).get("id"), str):
+                unit_of.setdefault(as_dict(project)["id"], base)
+        for i, item in enumerate(as_list(block.get("procurement"))):
+            found += check_procurement(as_dict(item), base + ("procurement", i), at, ids, unit_of, base)
+    for base, block in text_blocks(data):
+        for code in as_dict(as_dict(block.get("last_year")).get("functions")):
+            if code not in cat.functional and re.fullmatch(r"\d{3}(\d{2}){0,2}", str(code)):
+                found.append(issue("E201", at(base + ("last_year", "functions", code), key=True), code=code,
+                                   hint=suggestion(cat.nearest(str(code), cat.functional, len(str(code))))))
+        for key in as_dict(as_dict(block.get("last_year")).get("sources")):
+            if key not in vocab.source_keys():
+                found.append(issue("E239", at(base + ("last_year", "sources", key), key=True), key=key,
+                                   choices="、".join(vocab.source_keys())))
+    projects = [as_dict(p) for _, block in blocks for p in as_list(block.get("projects"))]
+    if projects and not any(p.get("performance") is True or (p.get("performance") is None and p.get("form"))
+                            for p in projects):
+        found.append(issue("W242", at(blocks[0][0] + ("projects",), key=True), count=len(projects)))
 
-    for i, item in enumerate(_list(data.get("procurement"))):
-        item = _dict(item)
-        here = ("procurement", i)
-        ref = _valid(SLUG, item.get("project"))
-        if ref is not None and ref not in ids:
-            close = difflib.get_close_matches(ref, list(ids), n=2, cutoff=0.5)
-            found.append(issue("E205", at(here + ("project",)), id=ref, hint=suggestion(close)))
-        amount = _valid(MONEY, item.get("amount"))
-        sme = _valid(MONEY, item.get("reserved_sme", "0"))
-        micro = _valid(MONEY, item.get("reserved_micro", "0"))
-        if amount is not None and sme is not None and sme > amount:
-            found.append(issue("E206", at(here + ("reserved_sme",)), sme=sme, amount=amount))
-        if sme is not None and micro is not None and micro > sme:
-            found.append(issue("E226", at(here + ("reserved_micro",)), micro=micro, sme=sme))
-
-    purposes = _dict(data.get("purposes"))
+    purposes = as_dict(data.get("purposes"))
     if all_codes_valid:  # otherwise a purpose may look unused only because its line is mistyped
-        for code in _dict(purposes.get("function")):
-            if code not in used_functions and _valid(FUNCTION, code) is not None:
+        for code in as_dict(purposes.get("function")):
+            if code not in used_functions and valid(FUNCTION, code) is not None:
                 found.append(issue("E211", at(("purposes", "function", code), key=True), code=code))
-        for code in _dict(purposes.get("economic")):
+        for code in as_dict(purposes.get("economic")):
             if code not in used_classes and re.fullmatch(r"\d{3}", code):
                 found.append(issue("E211", at(("purposes", "economic", code), key=True), code=code))
 
-    if _dict(data.get("department")).get("kind") == "事业" and _dict(data.get("last_year")).get("operating_costs") is not None:
-        found.append(issue("E214", at(("last_year", "operating_costs"))))
+    for base, block in text_blocks(data):
+        if base:  # a unit's own budget: that unit's kind
+            kinds = [unit_at(data, base).get("kind")]
+        elif data.get("units"):
+            kinds = [as_dict(u).get("kind") for u in as_list(data.get("units"))]
+        else:
+            kinds = [as_dict(data.get("department")).get("kind")]
+        no_costs = all(k in vocab.UNIT_KINDS_KEYS and not vocab.unit_kind(k).operating_costs for k in kinds)
+        if no_costs and as_dict(block.get("last_year")).get("operating_costs") is not None:
+            found.append(issue("E214", at(base + ("last_year", "operating_costs"))))
 
     for here, text in _texts(data, ()):
         if here and here[-1] in NAMES:
@@ -301,4 +336,31 @@ def check_meaning(budget: Budget | None, src: SourceFile, cat: Catalogue) -> lis
         if match:
             start = max(match.start() - 10, 0)
             found.append(issue("W213", at(here + ("en",)), snippet=text["en"][start:match.start() + 10]))
+    return found + unknown_codes(unknown, data, at, cat)
+
+
+def _names_along(data, where: tuple) -> list[str]:
+    """The Chinese names (name.zh) of the items on the way to `where` (a project's name for its function)."""
+    names, node = [], data
+    for step in where:
+        node = node[step] if isinstance(node, dict) and step in node or isinstance(node, list) and isinstance(step, int) \
+            and 0 <= step < len(node) else None
+        name = as_dict(as_dict(node).get("name")).get("zh")
+        if isinstance(name, str):
+            names.append(name)
+    return names
+
+
+def unknown_codes(unknown: dict[tuple[str, str], list[tuple]], data, at, cat: Catalogue) -> list[Issue]:
+    """One E201/E202 per unknown code, at its first line, with the number of lines using it, the
+    neighbouring codes and codes named like the lines (with their names), the editions that have it,
+    and how to add it as a local code (catalogue.Catalogue.advice)."""
+    found = []
+    for (kind, code), places in unknown.items():
+        where = sorted((at(p) for p in places), key=lambda loc: (loc.line or 0, loc.col or 0))
+        more = [str(loc.line) for loc in where[1:6] if loc.line is not None] + (["…"] if len(where) > 6 else [])
+        lines = Label(f"，其余在第 {'、'.join(more)} 行" if more else "", f"; also lines {', '.join(more)}" if more else "")
+        texts = [name for p in places for name in _names_along(data, p)]
+        found.append(issue("E201" if kind == "functional" else "E202", where[0], code=code, edition=cat.edition,
+                           count=len(places), lines=lines, **cat.advice(code, kind, texts)))
     return found

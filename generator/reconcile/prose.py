@@ -14,6 +14,7 @@ from generator.core.diagnostics import Issue, Location, issue, suggestion
 from generator.core.display import money_text
 from generator.core.labels import Label
 from generator.core.sanitise import markdown_html, removal_issues
+from generator.load.documents import Document, walk_document
 from generator.load.model import Budget, Text, walk
 from generator.reconcile import semantic
 
@@ -25,13 +26,17 @@ KIND_WORDS = {AMOUNT: Label("金额", "amount"), PERCENT: Label("百分比", "pe
 
 
 def prose_fields(obj: object, here: tuple = ()):
-    """Every authored prose Text of a budget with its data path."""
+    """Every authored prose Text of a budget (or document) with its path in the file."""
+    if isinstance(obj, Document):
+        return walk_document(obj, Text, NOT_PROSE)
     return walk(obj, Text, NOT_PROSE, here)
 
 
 def name_fields(obj: object):
-    """Every authored name (the NOT_PROSE texts) of a budget."""
-    if isinstance(obj, BaseModel):
+    """Every authored name (the NOT_PROSE texts) of a budget (or document)."""
+    if isinstance(obj, Document):
+        yield from (t for path, t in walk_document(obj, Text, set()) if path and path[-1] in NOT_PROSE)
+    elif isinstance(obj, BaseModel):
         for name in type(obj).model_fields:
             value = getattr(obj, name)
             if name in NOT_PROSE and isinstance(value, Text):
@@ -172,17 +177,17 @@ def check_budget(db: DepartmentBudget) -> list[Issue]:
                 found += check_text(_without(text(lang), quoted), db.figures, lambda off: Location(db.source.path), db.unit,
                                     db.vocabulary, lang)
     for key, stated in budget.declared.items():
-        where = pos.at(("declared", key))
+        where = db.where(("declared", key))
         figure = db.figures.get(key)
         if figure is None or figure.kind != AMOUNT:
             close = difflib.get_close_matches(key, [k for k, f in db.figures.items() if f.kind == AMOUNT], n=3, cutoff=0.6)
-            found.append(issue("E212", pos.at(("declared", key), key=True), key=key, hint=suggestion(close)))
+            found.append(issue("E212", db.where(("declared", key), key=True), key=key, hint=suggestion(close)))
         elif figure.value != stated:
             found.append(issue("E304", where, key=key, stated=money_text(stated), computed=money_text(figure.value)))
     for i, p in enumerate(budget.projects):
         if p.form and p.form.last_year_budget is not None and p.form.last_year_executed is not None:
             if p.form.last_year_executed > p.form.last_year_budget:
-                found.append(issue("W307", pos.at(("projects", i, "form", "last_year_executed")),
+                found.append(issue("W307", db.where(("projects", i, "form", "last_year_executed")),
                                    executed=p.form.last_year_executed, budget=p.form.last_year_budget))
     found += semantic.check(db)
     return found

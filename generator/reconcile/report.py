@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from generator.compute import last_year
 from generator.compute.budget import DepartmentBudget
 from generator.core.diagnostics import Issue, Location, issue
 from generator.core.display import money_text
 from generator.core.labels import Label
+from generator.core.money import ZERO
 from generator.reconcile.checks import Outcome, Report, run
 from generator.reconcile.prose import check_budget
 
@@ -17,7 +19,7 @@ def relation(at_most: bool) -> str:
 
 def _outcome_location(db: DepartmentBudget, o: Outcome) -> Location:
     """Where to look: the form's sub-items, the form, the project, the procurement list, or the file."""
-    at = db.source.positions.at
+    at = db.where
     ids = {p.id: i for i, p in enumerate(db.budget.projects)}
     keys = o.comparison.left + o.comparison.right
     form_ids = {k.split(".")[1] for k in keys if k.startswith("form.")}
@@ -48,7 +50,7 @@ def outcome_issues(db: DepartmentBudget, outcomes: list[Outcome]) -> list[Issue]
             keys = o.comparison.left + o.comparison.right
             where = _outcome_location(db, o)
             if where.line is None:  # a table identity: the display unit is what makes it round
-                where = db.source.positions.at(("display_unit",), key=True)
+                where = db.where(("display_unit",), key=True)
             # each side as readers see it: a project's budget in yuan, a table total in the display unit
             left, right, rule = o.comparison.left, o.comparison.right, db.display
             same_unit = rule.all_in_yuan(left) == rule.all_in_yuan(right)
@@ -59,33 +61,23 @@ def outcome_issues(db: DepartmentBudget, outcomes: list[Outcome]) -> list[Issue]
     return found
 
 
-def reconcile(db: DepartmentBudget, previous: DepartmentBudget | None = None) -> Report:
-    """The checks, claims and identities of one computed budget (and last year's, if any): reads, never writes."""
+def reconcile(db: DepartmentBudget, previous: DepartmentBudget | None = None, extra: list[Issue] | None = None) -> Report:
+    """The checks, claims and identities of one computed budget (and last year's, if any): reads, never writes.
+    `extra`: issues found across documents (a department against its units)."""
     outcomes = tuple(run(db.checked, db.shown))
-    found = check_budget(db) + outcome_issues(db, outcomes)
+    found = check_budget(db) + outcome_issues(db, outcomes) + list(extra or ())
     if previous is not None:
         found += _last_year_issues(db, previous)
     return Report(tuple(found), outcomes)
 
 
 def _last_year_issues(db: DepartmentBudget, previous: DepartmentBudget) -> list[Issue]:
-    """Stated last-year figures must equal what last year's own file computes."""
+    """Every last-year figure typed in the file must equal what last year's own file computes."""
     found = []
-    stated = db.budget.last_year
-    prev_three = previous.tables["09"].rows[0].values
-    pairs = [
-        (("last_year", "total"), "total", stated.total, previous.ledger.total),
-        (("last_year", "three_public", "outbound"), "three_public.outbound", stated.three_public.outbound, prev_three["outbound"]),
-        (("last_year", "three_public", "reception"), "three_public.reception", stated.three_public.reception, prev_three["reception"]),
-        (("last_year", "three_public", "vehicle_purchase"), "three_public.vehicle_purchase",
-         stated.three_public.vehicle_purchase, prev_three["vehicle_purchase"]),
-        (("last_year", "three_public", "vehicle_operation"), "three_public.vehicle_operation",
-         stated.three_public.vehicle_operation, prev_three["vehicle_operation"]),
-    ]
-    if stated.operating_costs is not None and previous.ledger.operating_costs is not None:
-        pairs.append((("last_year", "operating_costs"), "operating_costs", stated.operating_costs, previous.ledger.operating_costs))
-    for path, key, value, computed in pairs:
-        if value != computed:
-            found.append(issue("E306", db.where(path), key=key, stated=money_text(value), computed=money_text(computed),
-                               year=previous.year))
+    was = last_year.computed(previous)
+    for key, (path, value) in last_year.typed(db.budget.last_year).items():
+        computed = was.get(key, ZERO if key.startswith(("source.", "function.")) else None)
+        if computed is not None and value != computed:
+            found.append(issue("E306", db.where(("last_year", *path)), key=key, stated=money_text(value),
+                               computed=money_text(computed), year=previous.year))
     return found

@@ -23,6 +23,7 @@ from generator.core import vocab
 from generator.core.diagnostics import Issue, issue
 from generator.core.labels import Label
 from generator.core.money import ZERO, grouped
+from generator.load.documents import walk_document
 from generator.load.model import walk
 
 if TYPE_CHECKING:
@@ -72,8 +73,10 @@ def operating_costs(db: DepartmentBudget) -> Iterator[Issue]:
     office paid by the supervisor) exists; but it is far more often a 公用经费 line typed
     with the wrong source, or the wrong department.kind.
     """
-    if vocab.unit_kind(db.budget.department.kind).operating_costs and db.ledger.operating_costs == ZERO:
-        yield issue("W221", db.where(("department", "kind")), kind=db.budget.department.kind)
+    if db.ledger.operating_costs == ZERO:
+        part = next(p for p in db.budget.parts if vocab.unit_kind(p.kind).operating_costs)
+        where = db.where(("units", part.path[1], "kind") if part.path else ("department", "kind"))
+        yield issue("W221", where, kind=part.kind)
 
 
 # ---------------------------------------------------------------- function × economic
@@ -161,7 +164,8 @@ def reasons(db: DepartmentBudget) -> Iterator[Issue]:
             text = getattr(reason, lang)
             found = _opposite(text, lang, direction)
             if found:
-                yield issue("W223", db.source.positions.within(("reasons", field, lang), text, found.start()),
+                path = db.budget.file_path(("reasons", field, lang))
+                yield issue("W223", db.source.positions.within(path, text, found.start()),
                             figure=name, direction=DIRECTION_WORDS[direction], word=found.group(0))
 
 
@@ -197,7 +201,7 @@ def published_strings(obj: object, here: tuple = ()) -> Iterator[tuple[tuple, st
 
 def placeholders(db: DepartmentBudget) -> Iterator[Issue]:
     """W225: placeholder text (……, XX, 待填写, （略）, TODO …) in anything that publishes."""
-    for path, text in published_strings(db.budget):
+    for path, text in walk_document(db.budget, str, NOT_TEXT):
         for found in PLACEHOLDER.finditer(text):
             yield issue("W225", db.source.positions.within(path, text, found.start()), text=found.group(0))
 
