@@ -4,7 +4,7 @@ from jinja2 import StrictUndefined
 
 AUTHOR = "嘉定区安亭镇财政所"
 SITENAME = "嘉定区安亭镇部门预算公开"
-SITE_TITLE = {"zh": "嘉定区安亭镇部门预算公开", "en": "Anting Town Department Budgets"}
+SITE_TITLE = {"zh": "部门预算公开", "en": "Department budgets"}  # the office's own name goes here
 SITEURL = ""
 RELATIVE_URLS = True  # the site works from any folder, file:// included
 

@@ -356,8 +356,7 @@ def test_empty_tables_carry_the_standard_statement(dept, seed):
     name = seed.budget.department.name
     for number in ("06", "07", "09"):
         template = lb.EMPTY_TABLE[number]
-        statement = (template.zh.format(department=name.zh, year=YEAR) if lang == "zh"
-                     else template.en.format(department=name.en, year=YEAR))
+        statement = template.format(department_zh=name.zh, department_en=name.en, year=YEAR)(lang)
         assert statement in _notes(doc, number), number
     assert (lb.NO_OPERATING_COSTS.zh if lang == "zh" else lb.NO_OPERATING_COSTS.en) in _notes(doc, "09")
     for number in ("01", "02", "03", "04", "05", "08"):

@@ -304,6 +304,7 @@ PERIOD = L("{start}至{end}", "{start} to {end}")
 UNIT_SUFFIX = L("{unit}", "({unit})")  # the unit after an amount outside the tables
 YUAN_AMOUNT = L("{amount} 元", "{amount} yuan")
 PDF_DOWNLOAD = L("{year}年部门预算-{department}.pdf", "{year} department budget - {department}.pdf")
+UNIT_PDF_DOWNLOAD = L("{year}年单位预算-{department}.pdf", "{year} unit budget - {department}.pdf")
 
 # 名词解释 (一)–(四): the standard glossary of the Shanghai district budget disclosure.
 GLOSSARY = [

@@ -249,9 +249,12 @@ class BudgetGenerator(Generator):
     def data_files(self, db: DepartmentBudget, lang: str) -> dict[str, str]:
         """Machine-readable copies beside the page: the tables, the reconciliation, CSV per table."""
         files = {}
+        part = db.document.unit
         data = {
             "year": db.year,
-            "department": db.budget.department.model_dump(),
+            "department": db.budget.department.model_dump(exclude_none=True),
+            "document": {"kind": db.kind, **({"unit": {"slug": part.slug, "name": dict(part.name), "kind": part.kind}}
+                                            if part else {})},
             "unit": "元",
             "display_unit": db.unit,
             "tables": {number: {"title": dict(t.title),

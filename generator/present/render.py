@@ -59,12 +59,28 @@ def department_url(lang: str, year: int, slug: str) -> str:
 
 
 def pdf_name(db: DepartmentBudget, lang: str) -> str:
-    return f"{db.slug}-{db.year}-budget-{lang}.pdf"
+    """`dept-2024-budget-zh.pdf`, or for a unit's own budget `dept-unit-2024-unit-budget-zh.pdf`."""
+    return f"{db.file_stem}-{db.year}-{'unit-budget' if db.kind == 'unit' else 'budget'}-{lang}.pdf"
 
 
 def pdf_download_name(view: View) -> str:
     """The name a citizen's browser saves the PDF under."""
-    return view.fmt(lb.PDF_DOWNLOAD, year=view.year, department=view.department)
+    return view.fmt(lb.UNIT_PDF_DOWNLOAD if view.is_unit else lb.PDF_DOWNLOAD, year=view.year, department=view.department)
+
+
+class DocumentLabels:
+    """The labels module as a document of one kind prints them: a 单位预算 has its own section and
+    table-number words (vocab.DOCUMENT_KINDS)."""
+
+    def __init__(self, kind: str):
+        self._kind = vocab.DOCUMENT_KINDS[kind]
+
+    def __getattr__(self, name: str):
+        if name == "SECTIONS":
+            return self._kind.sections
+        if name == "TABLE_NUMBER":
+            return self._kind.table_number
+        return getattr(lb, name)
 
 
 class View:
@@ -79,7 +95,8 @@ class View:
         self.other_lang = other_languages(langs)[lang]
         self.html_lang = langs[lang]["html"]
         self.year = db.year
-        self.labels = lb
+        self.is_unit = db.kind == "unit"
+        self.labels = DocumentLabels(db.kind)
 
     # ---- words
     def t(self, label: Label | Text | str | None) -> str:
@@ -109,11 +126,20 @@ class View:
 
     @property
     def department(self) -> str:
-        return self.t(self.b.department.name)
+        """The name printed on the document: the department's, or (a 单位预算) the unit's."""
+        return self.t(self.b.name)
 
     @property
     def supervisor(self) -> str:
-        return self.t(self.b.department.supervisor)
+        """预算主管部门: the department's supervisor, or (a 单位预算) the department itself."""
+        return self.t(self.b.department.name if self.is_unit else self.b.department.supervisor)
+
+    @property
+    def unit_budgets(self) -> list[tuple[str, str]]:
+        """(name, slug) of the units of this department that publish their own 单位预算."""
+        if self.is_unit:
+            return []
+        return [(self.t(u.budget.name or u.name), u.slug) for u in self.b.file.units if u.budget is not None]
 
     @property
     def unit_label(self) -> str:
