@@ -219,6 +219,7 @@ SECTION_4_PARTS = [
     ("state_capital", L("（六）关于{year}年部门预算国有资本经营预算财政拨款支出情况说明",
                         "(6) Expenditure from state capital operation budget appropriations in {year}")),
 ]
+UNIT_SECTION_4_PARTS = [(key, Label(title.zh.replace("部门预算", "单位预算"), title.en)) for key, title in SECTION_4_PARTS]
 SECTION_6_PARTS = [
     ("three_public", L("一、{year}年\u201c三公\u201d经费预算情况说明", "1. \u201cThree public expenses\u201d in {year}")),
     ("operating_costs", L("二、机关运行经费预算", "2. Agency operating costs")),

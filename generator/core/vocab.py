@@ -157,11 +157,14 @@ class DocumentKind:
     table_titles: dict
     table_number: Label
     sections: list
+    section_4_parts: list  # the headings of 四's paragraphs
 
 
 DOCUMENT_KINDS = {
-    "department": DocumentKind("department", L("部门预算", "Department budget"), lb.TABLE_TITLES, lb.TABLE_NUMBER, lb.SECTIONS),
-    "unit": DocumentKind("unit", L("单位预算", "Unit budget"), lb.UNIT_TABLE_TITLES, lb.UNIT_TABLE_NUMBER, lb.UNIT_SECTIONS),
+    "department": DocumentKind("department", L("部门预算", "Department budget"), lb.TABLE_TITLES, lb.TABLE_NUMBER, lb.SECTIONS,
+                                lb.SECTION_4_PARTS),
+    "unit": DocumentKind("unit", L("单位预算", "Unit budget"), lb.UNIT_TABLE_TITLES, lb.UNIT_TABLE_NUMBER, lb.UNIT_SECTIONS,
+                          lb.UNIT_SECTION_4_PARTS),
 }
 
 

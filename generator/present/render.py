@@ -80,6 +80,8 @@ class DocumentLabels:
             return self._kind.sections
         if name == "TABLE_NUMBER":
             return self._kind.table_number
+        if name == "SECTION_4_PARTS":
+            return self._kind.section_4_parts
         return getattr(lb, name)
 
 
@@ -199,6 +201,15 @@ class View:
     @property
     def table_numbers(self) -> tuple[str, ...]:
         return tuple(self.db.tables)
+
+    def landscape(self, table) -> bool:
+        """Printed on a landscape page: as registered, or wider than a portrait page holds (a
+        单位预算's table 01, a table 03 with 上缴上级支出 …)."""
+        if table.layout == "balance":
+            return self.spec(table).landscape or sum(len(side.columns) + 1 for side in table.sides) > 6
+        if table.layout == "classified":
+            return self.spec(table).landscape or len(table.columns) > 4
+        return self.spec(table).landscape
 
     def spec(self, table) -> vocab.TableSpec:
         return vocab.table(table.number)
