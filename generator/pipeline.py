@@ -122,7 +122,12 @@ def load_content(content: Path, root: Path | None = None, budgets: Path | None =
                 issues += report.issues
                 budgets.append(db)
     budgets.sort(key=lambda db: (-db.year, db.slug))
-    return Content(budgets, sorted(issues, key=sort_key), reports)
+    return Content(budgets, sorted(_once(issues), key=sort_key), reports)
+
+
+def _once(issues: list[Issue]) -> list[Issue]:
+    """Each problem once: a unit's lines are read by its 单位预算 and by the 部门预算."""
+    return list({(i.code, i.location, i.format("en")): i for i in issues}.values())
 
 
 def _compute(doc, src: SourceFile, cat, computed: dict, phrasebooks, issues: list[Issue]) -> DepartmentBudget | None:

@@ -295,8 +295,7 @@ def check_meaning(budget: Budget | None, src: SourceFile, cat: Catalogue) -> lis
     for base, block in text_blocks(data):
         for code in as_dict(as_dict(block.get("last_year")).get("functions")):
             if code not in cat.functional and re.fullmatch(r"\d{3}(\d{2}){0,2}", str(code)):
-                found.append(issue("E201", at(base + ("last_year", "functions", code), key=True), code=code,
-                                   hint=suggestion(cat.nearest(str(code), cat.functional, len(str(code))))))
+                unknown.setdefault(("functional", code), []).append(base + ("last_year", "functions", code))
         for key in as_dict(as_dict(block.get("last_year")).get("sources")):
             if key not in vocab.source_keys():
                 found.append(issue("E239", at(base + ("last_year", "sources", key), key=True), key=key,
