@@ -122,6 +122,10 @@ def build_figures(ledger: Ledger, tables: dict[str, Table], last_year: LastYearF
             if p.form.last_year_executed is not None:
                 amount(f"project.{p.id}.last_year_executed", p.form.last_year_executed)
     f["projects.count"] = Figure(COUNT, Decimal(sum(p.count for p in b.projects)))
+    kinds = b.unit_kinds  # the units the document covers, merged ones included: 行政单位1家，事业单位1家
+    f["units.count"] = Figure(COUNT, Decimal(sum(kinds.values())))
+    for kind in vocab.UNIT_KINDS_KEYS:
+        f[f"units.{kind}"] = Figure(COUNT, Decimal(kinds.get(kind, 0)))
     with_targets = [p for p in b.projects if has_targets(p)]
     performance = sum((project_amount(p) for p in with_targets), ZERO)
     f["performance.count"] = Figure(COUNT, Decimal(sum(p.count for p in with_targets)))
