@@ -152,6 +152,10 @@ class KeyProject(Strict):
     budget_note: Text | None = Field(
         None, description="年度预算安排（可选，用 {{project.<id>}} 等占位符引用金额；缺省时自动生成）"
     )
+    period: Text | None = Field(
+        None, description="实施周期（无申报表时填写，如 2025全年度；有申报表时由其起止日期生成）"
+        " / implementation period, when the project has no form",
+    )
     name: Text | None = Field(
         None, description="所述项目名称：本条目合并列示多个项目（count > 1）时填写，此时须写 budget_note"
         " / the project described, when this entry stands for several projects",

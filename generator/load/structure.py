@@ -67,7 +67,7 @@ def unit_blocks(data: dict, at, found: list[Issue]) -> list[tuple[tuple, dict]]:
 
 def text_blocks(data: dict) -> list[tuple[tuple, dict]]:
     """The mappings that hold a document's texts: the file, and each unit's `budget:`."""
-    out = [((), data)]
+    out: list[tuple[tuple, dict]] = [((), data)]
     for i, unit in enumerate(as_list(data.get("units"))):
         if isinstance(as_dict(unit).get("budget"), dict):
             out.append((("units", i, "budget"), as_dict(unit)["budget"]))

@@ -251,9 +251,10 @@ class View:
         return self.fmt(lb.DATE, year=d.year, month=d.month, day=d.day, iso=d.isoformat())
 
     def period(self, project: Project) -> str:
+        """五、实施周期: the form's dates, or the key-project description's own period."""
         f = project.form
         if f is None:
-            return ""
+            return self.t(project.key.period) if project.key and project.key.period else ""
         return self.fmt(lb.PERIOD, start=self.date(f.start), end=self.date(f.end))
 
     @property
