@@ -8,6 +8,7 @@ printed amount cell transcribed (document -> table -> row -> column -> printed v
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
@@ -142,3 +143,21 @@ def test_the_figures_of_the_narrative(documents, document):
     assert {k: f[k].value for k in expect} == {k: Decimal(v) for k, v in expect.items()}
     assert f["performance.count"].value == 11
     assert (f["change.total"].value / WAN).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) == Decimal("2389.52")
+
+
+# ---------------------------------------------------------------- the published data files
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("document", TEXTS)
+def test_the_published_data_json_holds_every_printed_cell(site, document, lang):
+    """What a citizen downloads (data.json beside each page) reproduces every printed cell."""
+    folder = site / lang / str(YEAR) / SLUG / ("benbu" if document == "unit" else "")
+    data = json.loads((folder / "data.json").read_text(encoding="utf-8"))
+    assert data["document"]["kind"] == document
+    published = {key: Decimal(value) for table in data["tables"].values() for key, value in table["cells"].items()}
+    wrong = {key: (text, published.get(key)) for key, text in printed(document).items()
+             if key not in published or _as_printed(key, published[key]) != Decimal(text.replace(",", ""))}
+    assert wrong == {}
+    titles = {number: table["title"]["zh"] for number, table in data["tables"].items()}
+    assert titles["01"] == ("预算单位财务收支预算总表" if document == "unit" else "部门财务收支预算总表")
