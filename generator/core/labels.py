@@ -182,6 +182,8 @@ EMPTY_TABLE = {
 NO_OPERATING_COSTS = L("注：机关运行经费只适用于行政单位和参照公务员法管理的事业单位。",
                        "Note: agency operating costs apply only to administrative units and to public institutions "
                        "managed as civil service.")
+LOCAL_CODE_NOTE = L("注：标 * 的科目为本地补充科目，尚未列入本年政府收支分类科目目录。",
+                    "Note: codes marked * are local additions, not (yet) in this year's classification catalogue.")
 ROUNDING_NOTE = L("注：金额按四舍五入显示，合计数与分项之和可能存在尾差。",
                   "Note: amounts are rounded for display, so a total may differ slightly from the sum of its rows.")
 

@@ -215,10 +215,22 @@ class View:
         return vocab.table(table.number)
 
     def notes(self, table) -> tuple[Label, ...]:
-        """A table's notes, and the rounding note where the reconciliation found a displayed total off its rows."""
-        if table.number in self.report.rounded_tables and lb.ROUNDING_NOTE not in table.notes:
-            return (*table.notes, lb.ROUNDING_NOTE)
-        return table.notes
+        """A table's notes, the rounding note where the reconciliation found a displayed total off its
+        rows, and the note on codes the office added to the catalogue itself."""
+        notes = table.notes
+        if table.number in self.report.rounded_tables and lb.ROUNDING_NOTE not in notes:
+            notes = (*notes, lb.ROUNDING_NOTE)
+        if any(self.local_code(row.code, table) for row, _ in table.all_rows()):
+            notes = (*notes, lb.LOCAL_CODE_NOTE)
+        return notes
+
+    def local_code(self, code: str, table) -> bool:
+        """Is `code` a row of the office's own catalogue additions (content/catalogue/<year>.yaml)?"""
+        if not code or table.code_label is None:
+            return False
+        entries = self.db.ledger.catalogue.economic if table.number == "08" else self.db.ledger.catalogue.functional
+        entry = entries.get(code)
+        return bool(entry and entry.local)
 
     @property
     def key_projects(self) -> list[Project]:
