@@ -227,8 +227,9 @@ def three_public(f: Cells) -> Iterator[Comparison]:
     yield C("09.vehicle=purchase+operation", "09表 公务用车购置及运行费 = 购置费 + 运行费", "Table 09: vehicles = purchase + operation",
             ("09.row.vehicle",), ("09.row.vehicle_purchase", "09.row.vehicle_operation"))
     if "09.row.operating_costs" in f.values:
-        yield C("09.operating_costs==08", "09表 机关运行经费 = 08表公用经费合计", "Table 09 agency operating costs = table 08 operations total",
-                ("09.row.operating_costs",), ("08.total.public",))
+        # ≤, not =: 机关运行经费 counts the 行政 and 参公 units only; 08 also holds the 公用经费 of 事业 units
+        yield C("09.operating_costs<=08", "09表 机关运行经费 ≤ 08表公用经费合计", "Table 09 agency operating costs ≤ table 08 operations total",
+                ("09.row.operating_costs",), ("08.total.public",), at_most=True)
 
 
 def projects(f: Cells) -> Iterator[Comparison]:
