@@ -151,8 +151,11 @@ def classes_agree(f: Cells) -> Iterator[Comparison]:
 def row_sums(f: Cells) -> Iterator[Comparison]:
     for table in ("03", "05", "06", "07"):
         for row in f.rows(table):
-            yield C(f"{table}.row=basic+project", f"{table}表 {row} 合计 = 基本支出 + 项目支出", f"Table {table} {row}: total = basic + project",
-                    (_cell(table, row, "total"),), (_cell(table, row, "basic"), _cell(table, row, "project")))
+            kinds = [c for c in f.columns(table, row) if c != "total"]  # 上缴上级支出 … are columns too when used
+            zh = " + ".join(_zh(c) for c in kinds) if kinds != ["basic", "project"] else "基本支出 + 项目支出"
+            en = " + ".join(_en(c) for c in kinds) if kinds != ["basic", "project"] else "basic + project"
+            yield C(f"{table}.row=basic+project", f"{table}表 {row} 合计 = {zh}", f"Table {table} {row}: total = {en}",
+                    (_cell(table, row, "total"),), (_cell(table, row, c) for c in kinds))
     for row in f.rows("02"):
         sources = [c for c in f.columns("02", row) if c != "total"]
         yield C("02.row=sources", f"02表 {row} 合计 = 各收入来源之和", f"Table 02 {row}: total = sum of sources",
