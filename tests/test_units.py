@@ -337,3 +337,11 @@ def test_e241_procurement_of_another_units_project(tmp_path):
     text, line = edit("    budget:\n      functions: {zh: 服务中心的职能。",
                       item + "    budget:\n      functions: {zh: 服务中心的职能。", STREET)
     _only(tmp_path, text, "E241", line + 1)
+
+
+def test_w242_points_at_the_first_unit_with_projects(tmp_path):
+    text, _ = edit("        count: 3\n        performance: true\n", "        count: 3\n", STREET)
+    text, _ = edit("    projects:\n      - id: jiedao-shiwu\n        name: {zh: 街道事务, en: Street affairs}\n"
+                   "        function: 2010302\n        funding: {一般公共预算: 10000}\n", "", text)  # jiguan has none now
+    line = text[:text.index("    projects:\n      - id: fuwu-xiangmu")].count("\n") + 1
+    assert codes(load(tmp_path, text)) == [("W242", line)]
