@@ -126,3 +126,16 @@ def test_new_year_filled_with_this_years_amounts_changes_nothing(tmp_path):
     assert db.figures["change.total"].value == 0
     assert db.figures["last_year.total"].value == db.figures["total"].value
     assert all(v.value == 0 for k, v in db.figures.items() if k.startswith("change.") and not k.endswith(".pct"))
+
+
+def test_new_year_on_the_units_form_with_aliases(tmp_path):
+    """Putuo's unit budget aliases the department's `last_year: &last_year` and `reasons: &reasons`:
+    new-year removes both, the aliases included, and the filled draft changes nothing either."""
+    text = (ROOT / "content" / "budgets" / "2025" / "putuo-government-office.yaml").read_text(encoding="utf-8")
+    filled = fill_nulls(draft(text).text)
+    assert "*last_year" not in filled and "*reasons" not in filled and "*purposes" in filled
+    content = load_content(make_content(tmp_path, {"2025/putuo.yaml": text, "2026/putuo.yaml": filled}))
+    assert content.issues == [], [i.format("en") for i in content.issues]
+    new = [db for db in content.budgets if db.year == 2026]
+    assert sorted(db.slug for db in new) == ["putuo-government-office", "putuo-government-office/benbu"]
+    assert all(db.figures["change.total"].value == 0 for db in new)
