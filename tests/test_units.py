@@ -237,13 +237,12 @@ def test_a_project_on_two_codes_is_in_both_rows(street):
     assert street["test-street"].figures["project"].value == D(10000 + 8000)
 
 
+LINES = "        lines:\n          - {function: 2010350, amount: 5000}\n"
+
+
 @pytest.mark.parametrize("old, new", [
-    # both ways
-    ("        lines:\n          - {function: 2010350, amount: 5000}",
-     "        function: 2010350\n        funding: {一般公共预算: 5000}\n        lines:\n          - {function: 2010350, amount: 5000}"),
-    # neither
-    ("        lines:\n          - {function: 2010350, amount: 5000}\n          - {function: 2010399, source: 其他收入, amount: 3000}\n",
-     ""),
+    (LINES, "        function: 2010350\n        funding: {一般公共预算: 5000}\n" + LINES),  # both ways
+    (LINES + "          - {function: 2010399, source: 其他收入, amount: 3000}\n", ""),  # neither
 ])
 def test_e236_when_a_project_gives_both_function_and_lines_or_neither(tmp_path, old, new):
     text, _ = edit(old, new, STREET)
