@@ -112,7 +112,7 @@ BREAKS: list[tuple[str, str, str, Mutation]] = [
     # R07 three public expenses and operating costs
     ("R07", "09.total=parts", "Table 09: total = overseas + reception + vehicles", add("09.row.total")),
     ("R07", "09.vehicle=purchase+operation", "Table 09: vehicles = purchase + operation", add("09.row.vehicle_purchase")),
-    ("R07", "09.operating_costs==08", "Table 09 agency operating costs = table 08 operations total",
+    ("R07", "09.operating_costs<=08", "Table 09 agency operating costs ≤ table 08 operations total",
      put("09.row.operating_costs", lambda v: v["08.total.public"] + WAN)),
     # R08 projects, performance forms, sub-items
     ("R08", "projects==03", "Sum of project budgets = table 03 project total", add("project.lianqin")),

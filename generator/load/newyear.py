@@ -139,7 +139,8 @@ class _Drafter:
             if not line.lstrip().startswith("#") or DIVIDER.match(line):
                 break
             start = above
-        end = _last_end(value)
+        # an alias (`last_year: *last_year`) composes to the anchored node, which lies elsewhere: the alias ends its line
+        end = _last_end(value) if value.start_mark.index >= key.end_mark.index else key.end_mark.index
         if end > 0 and text[end - 1] != "\n":
             end = text.find("\n", end) + 1 or len(text)
         while end < len(text):  # comments inside it, indented deeper than its key

@@ -25,6 +25,7 @@ def valid(adapter: TypeAdapter, value):
 
 FUNCTION, ECONOMIC, SLUG = TypeAdapter(FunctionCode), TypeAdapter(EconomicCode), TypeAdapter(Slug)
 MONEY, DATE, FLAG = TypeAdapter(Money), TypeAdapter(dt.date), TypeAdapter(bool)
+COUNT = TypeAdapter(int)
 
 
 def as_list(obj) -> list:
@@ -89,8 +90,8 @@ def check_project(project: dict, here: tuple, at, known_function, ids: dict) -> 
     if one_code == ("lines" in project) or ("function" in project) != ("funding" in project) and "lines" not in project:
         found.append(issue("E236", at(here), id=project_id))
     key = as_dict(project.get("key"))
-    count = project.get("count", 1)
-    if key and isinstance(count, int) and count > 1 and (key.get("name") is None or key.get("budget_note") is None):
+    count = valid(COUNT, project.get("count", 1))  # the loader keeps scalars as text ("3"): parse as the model does
+    if key and count is not None and count > 1 and (key.get("name") is None or key.get("budget_note") is None):
         found.append(issue("E237", at(here + ("key",), key=True), id=project_id, count=count))
     if isinstance(project_id, str):
         if project_id in ids:

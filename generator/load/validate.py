@@ -303,7 +303,8 @@ def check_meaning(budget: Budget | None, src: SourceFile, cat: Catalogue) -> lis
     projects = [as_dict(p) for _, block in blocks for p in as_list(block.get("projects"))]
     declared = [valid(FLAG, p.get("performance")) if "performance" in p else None for p in projects]
     if projects and not any(flag is True or (flag is None and p.get("form")) for flag, p in zip(declared, projects, strict=True)):
-        found.append(issue("W242", at(blocks[0][0] + ("projects",), key=True), count=len(projects)))
+        first = next(base for base, block in blocks if as_list(block.get("projects")))  # the first unit with projects
+        found.append(issue("W242", at(first + ("projects",), key=True), count=len(projects)))
 
     purposes = as_dict(data.get("purposes"))
     if all_codes_valid:  # otherwise a purpose may look unused only because its line is mistyped

@@ -151,8 +151,11 @@ def classes_agree(f: Cells) -> Iterator[Comparison]:
 def row_sums(f: Cells) -> Iterator[Comparison]:
     for table in ("03", "05", "06", "07"):
         for row in f.rows(table):
-            yield C(f"{table}.row=basic+project", f"{table}表 {row} 合计 = 基本支出 + 项目支出", f"Table {table} {row}: total = basic + project",
-                    (_cell(table, row, "total"),), (_cell(table, row, "basic"), _cell(table, row, "project")))
+            kinds = [c for c in f.columns(table, row) if c != "total"]  # 上缴上级支出 … are columns too when used
+            zh = " + ".join(_zh(c) for c in kinds) if kinds != ["basic", "project"] else "基本支出 + 项目支出"
+            en = " + ".join(_en(c) for c in kinds) if kinds != ["basic", "project"] else "basic + project"
+            yield C(f"{table}.row=basic+project", f"{table}表 {row} 合计 = {zh}", f"Table {table} {row}: total = {en}",
+                    (_cell(table, row, "total"),), (_cell(table, row, c) for c in kinds))
     for row in f.rows("02"):
         sources = [c for c in f.columns("02", row) if c != "total"]
         yield C("02.row=sources", f"02表 {row} 合计 = 各收入来源之和", f"Table 02 {row}: total = sum of sources",
@@ -227,8 +230,9 @@ def three_public(f: Cells) -> Iterator[Comparison]:
     yield C("09.vehicle=purchase+operation", "09表 公务用车购置及运行费 = 购置费 + 运行费", "Table 09: vehicles = purchase + operation",
             ("09.row.vehicle",), ("09.row.vehicle_purchase", "09.row.vehicle_operation"))
     if "09.row.operating_costs" in f.values:
-        yield C("09.operating_costs==08", "09表 机关运行经费 = 08表公用经费合计", "Table 09 agency operating costs = table 08 operations total",
-                ("09.row.operating_costs",), ("08.total.public",))
+        # ≤, not =: 机关运行经费 counts the 行政 and 参公 units only; 08 also holds the 公用经费 of 事业 units
+        yield C("09.operating_costs<=08", "09表 机关运行经费 ≤ 08表公用经费合计", "Table 09 agency operating costs ≤ table 08 operations total",
+                ("09.row.operating_costs",), ("08.total.public",), at_most=True)
 
 
 def projects(f: Cells) -> Iterator[Comparison]:
