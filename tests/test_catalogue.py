@@ -306,3 +306,11 @@ def test_sources_md_gives_the_row_counts_of_every_edition():
         cells = " | ".join(" / ".join(str(c[k][f]) for f in ("total", "verified", "unverified", "official_en"))
                            for k in ("functional", "economic"))
         assert f"| {edition} | {cells} |" in text, edition
+
+
+def test_an_edition_difference_read_in_real_documents():
+    """22198 is printed as 超长期特别国债安排的支出 in a 2025 document (GBC-YC25JS) and as
+    其他住房保障支出 in a 2026 one (GBC-SQ26U): each budget year reads its own edition's name."""
+    assert catalogue.load(2025).functional["22198"].zh == "超长期特别国债安排的支出"
+    assert catalogue.load(2026).functional["22198"].zh == "其他住房保障支出"
+    assert catalogue.load(2024).functional["22198"].zh == "超长期特别国债安排的支出"
