@@ -21,6 +21,7 @@ from generator.core.sanitise import markdown_html, removal_issues, text_location
 from generator.core.settings import BudgetSettings
 from generator.load.documents import documents, published
 from generator.load.model import Budget
+from generator.load.profile import load_profile
 from generator.load.source import SourceFile, read_file
 from generator.load.validate import check_meaning, parse
 from generator.reconcile import semantic
@@ -74,9 +75,11 @@ def _year_number(text: object) -> int | None:
     return int(value)
 
 
-def load_content(content: Path, root: Path | None = None, budgets: Path | None = None, phrasebooks=None) -> Content:
+def load_content(content: Path, root: Path | None = None, budgets: Path | None = None, phrasebooks=None,
+                 profile: str | None = None) -> Content:
     """Every budget file under `budgets` (default: the BUDGET_DIR default under `content`);
-    `phrasebooks`: the narrative's languages ({lang: Phrasebook}, default zh and en)."""
+    `phrasebooks`: the narrative's languages ({lang: Phrasebook}, default zh and en); `profile`: the
+    district format of files that name none (default: the BUDGET_PROFILE default)."""
     issues: list[Issue] = []
     parsed: list[tuple[SourceFile, Budget, catalogue_module.Catalogue]] = []
     catalogue_issues: dict = {}  # each local catalogue file's problems, reported once
@@ -100,16 +103,18 @@ def load_content(content: Path, root: Path | None = None, budgets: Path | None =
         if budget is None:
             continue
         found = check_meaning(budget, src, cat)
+        district, problems = load_profile(budget.profile or profile or BudgetSettings().profile, (content / "profiles",))
+        found += [_at_profile(i, src) for i in problems]
         issues += found
         if not duplicate and not any(i.severity == ERROR for i in found):
-            parsed.append((src, budget, cat))
+            parsed.append((src, budget, cat, district))
     issues += [i for found in catalogue_issues.values() for i in found]
 
     budgets, reports = [], {}
     computed: dict[tuple[str, int], DepartmentBudget] = {}
-    for src, budget, cat in sorted(parsed, key=lambda sb: sb[1].year):  # last year's documents first
+    for src, budget, cat, district in sorted(parsed, key=lambda sb: sb[1].year):  # last year's documents first
         department, units = documents(budget)
-        dbs = [_compute(doc, src, cat, computed, phrasebooks, issues) for doc in (department, *units)]
+        dbs = [_compute(doc, src, cat, district, computed, phrasebooks, issues) for doc in (department, *units)]
         if any(db is None for db in dbs):
             continue
         dept_db, unit_dbs = dbs[0], dbs[1:]
@@ -130,7 +135,14 @@ def _once(issues: list[Issue]) -> list[Issue]:
     return list({(i.code, i.location, i.format("en")): i for i in issues}.values())
 
 
-def _compute(doc, src: SourceFile, cat, computed: dict, phrasebooks, issues: list[Issue]) -> DepartmentBudget | None:
+def _at_profile(found: Issue, src: SourceFile) -> Issue:
+    """A profile problem, placed at the file's `profile:` (or its top) so the clerk sees which budget."""
+    if found.code != "E244":
+        return found
+    return Issue(found.code, src.positions.at(("profile",)), found.params)
+
+
+def _compute(doc, src: SourceFile, cat, district, computed: dict, phrasebooks, issues: list[Issue]) -> DepartmentBudget | None:
     """One document computed, with last year's figures from last year's document or as typed (E240 when
     neither gives what the narrative needs)."""
     previous = computed.get((doc.slug, doc.year - 1))
@@ -139,7 +151,7 @@ def _compute(doc, src: SourceFile, cat, computed: dict, phrasebooks, issues: lis
         where = src.positions.at(doc.file_path(("last_year",)), key=True)
         issues.append(issue("E240", where, keys="、".join(f"last_year.{k}" for k in missing), year=doc.year - 1))
         return None
-    return compute(src, doc, cat, figures, phrasebooks)
+    return compute(src, doc, cat, figures, phrasebooks, profile=district)
 
 
 _METADATA = re.compile(r"\A(?:[A-Za-z][\w-]*:.*\n)+")  # Pelican's `Title: …` header lines

@@ -16,6 +16,7 @@ from generator.core.frozen import FrozenMap
 from generator.core.labels import Label
 from generator.core.money import ZERO
 from generator.load.documents import Document
+from generator.load.profile import DEFAULT, Profile, load_profile
 from generator.load.source import SourceFile
 
 # Text fields that are names or targets, not prose: no placeholders, no claim checks.
@@ -35,6 +36,7 @@ class DepartmentBudget:
     checked: FrozenMap[str, Decimal]  # the keyed amounts the reconciliation reads, exact yuan
     shown: FrozenMap[str, Decimal]  # the same as readers see them, in yuan
     vocabulary: Vocabulary  # the label words claims are matched by
+    profile: Profile  # the district format it is published in
 
     @property
     def slug(self) -> str:
@@ -93,8 +95,10 @@ def _checked_figures(db_figures: dict[str, Figure], budget: Document) -> dict[st
     return out
 
 
-def compute(src: SourceFile, budget: Document, cat, last_year: LastYearFigures, phrasebooks=None) -> DepartmentBudget:
-    ledger = Ledger(budget, cat)
+def compute(src: SourceFile, budget: Document, cat, last_year: LastYearFigures, phrasebooks=None,
+            profile: Profile | None = None) -> DepartmentBudget:
+    profile = profile or load_profile(DEFAULT)[0]
+    ledger = Ledger(budget, cat, fixed_rows=profile.tables.class_rows == "fixed", when_used=tuple(profile.tables.when_used))
     tables = build_tables(ledger)
     figures = build_figures(ledger, tables, last_year)
     writer = NarrativeWriter(budget, ledger, figures, cat, phrasebooks)
@@ -103,8 +107,8 @@ def compute(src: SourceFile, budget: Document, cat, last_year: LastYearFigures, 
     return DepartmentBudget(
         source=src, budget=budget, ledger=ledger, tables=FrozenMap(tables), figures=FrozenMap(figures),
         vocabulary=Vocabulary.of(budget, cat, figures),
-        paragraphs=FrozenMap(writer.paragraphs()),
+        paragraphs=FrozenMap({k: v for k, v in writer.paragraphs().items() if k in profile.paragraphs(budget.kind)}),
         key_project_budgets=FrozenMap({p.id: (p.key.budget_note and Label(p.key.budget_note.zh, p.key.budget_note.en))
                                        or writer.key_project_budget(p.id) for p in budget.projects if p.key}),
-        checked=FrozenMap(checked), shown=FrozenMap({k: rule.shown(k, v) for k, v in checked.items()}),
+        profile=profile, checked=FrozenMap(checked), shown=FrozenMap({k: rule.shown(k, v) for k, v in checked.items()}),
     )

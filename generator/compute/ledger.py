@@ -74,9 +74,11 @@ def _unit_lines(part) -> list[Line]:
 
 
 class Ledger:
-    def __init__(self, budget: Document, catalogue: Catalogue):
+    def __init__(self, budget: Document, catalogue: Catalogue, fixed_rows: bool = True, when_used: tuple[str, ...] = ()):
         self.budget = budget
         self.catalogue = catalogue
+        self.fixed_rows = fixed_rows  # the tables show their fixed rows (the district format says)
+        self.when_used = when_used  # sources shown only when they have money, besides vocab's when_used ones
         self.lines: list[Line] = [line for part in budget.parts for line in _unit_lines(part)]
         self.unit_kinds = {part.slug: part.kind for part in budget.parts}
 

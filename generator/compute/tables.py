@@ -139,7 +139,8 @@ def _function_table(number: str, ledger: Ledger, where: Callable[[Line], bool]) 
 
 
 def _shown(ledger: Ledger, source: vocab.IncomeSource) -> bool:
-    return not source.when_used or bool(ledger.by_source(source.key))
+    optional = source.when_used or source.key in ledger.when_used
+    return not optional or bool(ledger.by_source(source.key))
 
 
 def table_02(ledger: Ledger) -> Table:
@@ -179,7 +180,7 @@ def _fixed_rows(ledger: Ledger, number: str) -> list:
 def _summary_class_rows(ledger: Ledger, columns: dict[str, Callable[[Line], bool]], number: str) -> list[Row]:
     """The fixed 类 rows of tables 01 and 04 (plus any other 类 that has money), numbered 一、二、…"""
     cat = ledger.catalogue
-    fixed = [(c.code, Label(c.zh, c.en)) for c in _fixed_rows(ledger, number)]
+    fixed = [(c.code, Label(c.zh, c.en)) for c in _fixed_rows(ledger, number)] if ledger.fixed_rows else []
     fixed_codes = {code for code, _ in fixed}
     extra = sorted({line.function[:3] for line in ledger.lines} - fixed_codes)
     fixed += [(code, Label(cat.functional[code].zh, cat.functional[code].en)) for code in extra]
@@ -261,7 +262,7 @@ def table_08(ledger: Ledger) -> Table:
     def values(prefix: str) -> dict[str, Decimal]:
         return {k: ledger.sum(lambda line: line.economic.startswith(prefix) and t(line), lines) for k, t in tests.items()}
 
-    shown = set(_fixed_rows(ledger, "08")) | {line.economic for line in lines}
+    shown = (set(_fixed_rows(ledger, "08")) if ledger.fixed_rows else set()) | {line.economic for line in lines}
     rows = [Row("total", lb.TOTAL, values(""))]
     for code in sorted(shown | {c[:3] for c in shown}):
         entry = cat.economic[code]

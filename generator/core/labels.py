@@ -348,6 +348,17 @@ RECONCILIATION_INTRO = L(
     "checked on the figures as published; the page is only published when all of them hold.",
 )
 CHECK_COUNT = L("共 {n} 项", "{n} comparisons")
+# The PDF's short statement in place of the full list (a district format's `pdf.reconciliation: summary`).
+RECONCILIATION_SUMMARY = L(
+    "本文件的全部数字均由预算明细自动计算。发布前，九张表之间以及表格与文字之间的 {n} 项勾稽关系已在本文件上逐项核对，全部相符。",
+    "Every figure in this document is computed from the budget's line items. Before publication, {n} identities between "
+    "the nine tables and between the tables and the text were checked on this document; all of them hold.",
+)
+RECONCILIATION_ROUNDING = L(
+    "其中 {n} 项合计数与分项显示值之和因四舍五入存在尾差，精确数相符。",
+    "In {n} of them a displayed total differs from the sum of its displayed rows by rounding only; the exact figures agree.",
+)
+RECONCILIATION_LINK = L("完整核对结果：{url}", "The full list of checks: {url}")
 CHECK_ITEM = L("核对项目", "Identity")
 CHECK_LEFT = L("左边", "Left side")
 CHECK_RIGHT = L("右边", "Right side")

@@ -38,6 +38,7 @@ class BudgetSettings(BaseModel):
     messages_lang: Literal["zh", "en"] = "zh"  # the language of the build's messages
     cache: Path | None = None  # the PDF cache; None: .cache/ beside the content folder
     dir: str = Field("budgets", min_length=1)  # the budget files' folder, under PATH
+    profile: str = Field("shanghai-jiading", min_length=1)  # the district format of budgets that name none
     # the site's languages {code: {"html": lang attribute, "name": …}} and extra catalogue folders;
     # generator/i18n.py reads them (None: zh and en)
     languages: dict[str, dict[str, str]] | None = None

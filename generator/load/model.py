@@ -334,7 +334,10 @@ class Budget(LineItems, DocumentTexts):
     format: int = Field(ge=FORMAT, le=FORMAT, description="文件格式版本 / format version (budget migrate upgrades older files)")
     year: Year = Field(description="预算年度，四位数字 / fiscal year, 4 digits")
     department: Department
-    display_unit: Literal["万元", "元"] = Field("万元", description="表格金额单位 / unit of the tables")
+    profile: Slug | None = Field(
+        None, description="格式配置（区的公开格式），如 shanghai-putuo；缺省：设置 BUDGET_PROFILE / the district format profile"
+    )
+    display_unit: Literal["万元", "元"] = Field("万元", description="表格金额单位（格式配置可按表另定） / unit of the tables")
     assets: Assets | None = Field(None, description="国有资产占有使用情况（只有一个单位、不写 units 时填写）")
     units: list[Unit] = Field(
         default_factory=list,

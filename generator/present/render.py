@@ -22,6 +22,7 @@ from generator.core.labels import Label
 from generator.core.money import yuan_text
 from generator.core.sanitise import clean, markdown_html
 from generator.load.model import Project, Text
+from generator.load.profile import ANCHORS
 from generator.present.i18n import DEFAULT_LANGUAGES, Catalogues, other_languages
 from generator.reconcile.checks import Report
 
@@ -136,6 +137,53 @@ class View:
         """预算主管部门: the department's supervisor, or (a 单位预算) the department itself."""
         return self.t(self.b.department.name if self.is_unit else self.b.department.supervisor)
 
+    # ---- the directory, as the document's district format (profile) has it
+    @cached_property
+    def sections(self) -> list[dict]:
+        """The document's sections in order: id, anchor, numbered title, and (四, 六) the paragraphs
+        with their numbered headings. Numbers follow the order, so they never skip."""
+        out = []
+        for n, s in enumerate(self.db.profile.sections_of(self.db.kind), start=1):
+            parts, k = [], 0
+            for part in s.parts:
+                if part.paragraph not in self.db.paragraphs:
+                    continue
+                k += 1
+                heading = part.heading and self.t(part.heading[self.db.kind]).format(year=self.year)
+                parts.append((part.paragraph, heading and self._numbered(s.numbering, k, heading)))
+            out.append({"id": s.id, "anchor": ANCHORS[s.id], "parts": parts,
+                        "title": self._numbered("plain", n, self.t(s.title[self.db.kind]))})
+        return out
+
+    def table_title(self, number: str):
+        """A table's title in this district's format (the standard title unless the profile prints another)."""
+        return self.db.profile.table_title(self.db.kind, number) or self.table(number).title
+
+    @property
+    def reporting_label(self):
+        """编报单位 / 编制部门 / 编制单位: the label before the department's name above each table."""
+        own = self.db.profile.tables.reporting_label
+        return own[self.db.kind] if own else lb.REPORTING_UNIT
+
+    @property
+    def checks_count(self) -> int:
+        return len(self.report.outcomes)
+
+    @property
+    def rounding_count(self) -> int:
+        return sum(1 for o in self.report.outcomes if o.status == "rounding")
+
+    def section_title(self, section_id: str) -> str:
+        return next(s["title"] for s in self.sections if s["id"] == section_id)
+
+    def _numbered(self, style: str, n: int, text: str) -> str:
+        if style == "none":
+            return text
+        zh = self.lang == "zh"
+        if style == "paren":
+            return f"（{lb.cn_number(n)}）{text}" if zh else f"({n}) {text}"
+        return f"{lb.cn_number(n)}、{text}" if zh else f"{n}. {text}"
+
     @property
     def unit_budgets(self) -> list[tuple[str, str]]:
         """(name, slug) of the units of this department that publish their own 单位预算."""
@@ -205,6 +253,8 @@ class View:
     def landscape(self, table) -> bool:
         """Printed on a landscape page: as registered, or wider than a portrait page holds (a
         单位预算's table 01, a table 03 with 上缴上级支出 …)."""
+        if self.db.profile.page.orientation == "landscape":
+            return True
         if table.layout == "balance":
             return self.spec(table).landscape or sum(len(side.columns) + 1 for side in table.sides) > 6
         if table.layout == "classified":
