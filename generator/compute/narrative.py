@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from generator.catalogue import Catalogue
 from generator.compute.figures import Figure
-from generator.compute.ledger import Ledger, project_lines, project_sources
+from generator.compute.ledger import APPROPRIATIONS, Ledger, project_lines, project_sources
 from generator.compute.phrasebook import Phrasebook, phrasebooks
 from generator.core import vocab
 from generator.core.labels import Label, cn_number
@@ -154,6 +154,42 @@ class Sentences:
             return self.p("purpose.basic", **slots)
         return ""
 
+    def function_list(self, last_year: bool = False) -> str:
+        """'财政拨款支出主要内容如下：' and one numbered item per 项 with 财政拨款 money, in code order:
+        '1. “类-款-项”科目{{function.<code>.财政拨款}}[，比上年增加…]，主要用于…。'. `last_year`: each item
+        compared with last year's amount of the 项, when last year's figures have one."""
+        lines = [line for line in self.ledger.lines if line.source in APPROPRIATIONS]
+        codes = sorted({line.function for line in lines})
+        if not codes:
+            return self.say("function_list.none")
+        sep = self.p.text("function_list.name_sep")
+        items = []
+        for n, code in enumerate(codes, start=1):
+            change = ""
+            if last_year and f"last_year.function.{code}" in self.f:
+                # the same figures change.function.<code> is computed from (all sources of the 项)
+                d = _direction(self.value(f"function.{code}") - self.value(f"last_year.function.{code}"))
+                change = self.p(f"function_list.compare.{d}", code=code)
+            use = self.function_use(code, lines)
+            items.append(self.p("function_list.item", n=n, code=code, change=change,
+                                names=sep.join(self.function_name(c) for c in (code[:3], code[:5], code)),
+                                purpose=self.p("function_list.purpose", use=use) if use else ""))
+        return self.p("function_list.head") + "\n\n" + "\n".join(items)
+
+    def function_use(self, code: str, lines: list) -> str:
+        """What a 项's 财政拨款 money is for: the authored `purposes.function[code]`, else the economic
+        names of its basic lines and the names of its projects (largest first)."""
+        authored = self.b.purposes.function.get(code)
+        if authored is not None:
+            return _strip_end(_in(authored, self.lang))
+        basic = self.economic_names(sorted({line.economic for line in lines if line.is_basic and line.function == code}))
+        here = {p.id: sum((a for f, s, a in project_lines(p) if f == code and s in APPROPRIATIONS), ZERO)
+                for p in self.b.projects}
+        projects = sorted((p for p in self.b.projects if here[p.id]), key=lambda p: -here[p.id])
+        names = self.p.join([escape_name(_in(p.name, self.lang)) for p in projects])
+        use = "both" if basic and names else "basic" if basic else "projects" if names else None
+        return self.p(f"function_list.use.{use}", basic=basic, projects=names) if use else ""
+
     def basic(self) -> str:
         lines = [line for line in self.ledger.lines if line.is_basic and line.source == "一般公共预算"]
         if not lines:
@@ -218,10 +254,15 @@ class NarrativeWriter:
     """The narrative in every language with a phrasebook, each paragraph a Label."""
 
     def __init__(self, budget: Budget, ledger: Ledger, figures: dict[str, Figure], catalogue: Catalogue,
-                 books: dict[str, Phrasebook] | None = None):
+                 books: dict[str, Phrasebook] | None = None, options: dict | None = None):
+        """`options`: per paragraph, e.g. {"function_list": {"last_year": True}} (a profile's `narrative`)."""
         self.b = budget
+        self.options = options or {}
         self.langs = {lang: Sentences(pb, budget, ledger, figures, catalogue)
                       for lang, pb in (books if books is not None else phrasebooks()).items()}
+
+    def option(self, paragraph: str, name: str, default=None):
+        return (self.options.get(paragraph) or {}).get(name, default)
 
     def _all(self, make) -> Label:
         return Label({lang: make(s) for lang, s in self.langs.items()})
@@ -230,11 +271,12 @@ class NarrativeWriter:
         return self._all(lambda s: s.key_project_budget(project_id))
 
     def paragraphs(self) -> dict[str, tuple[Label, bool]]:
-        """Every paragraph of sections 四 and 六: (text, authored?)."""
+        """Every paragraph of sections 四 and 六: (text, authored?). A profile publishes some of them."""
         generated = {
             "income": Sentences.income,
             "expenditure": Sentences.expenditure,
             "general_public": lambda s: s.by_function("一般公共预算"),
+            "function_list": lambda s: s.function_list(last_year=bool(self.option("function_list", "last_year"))),
             "basic": Sentences.basic,
             "government_fund": lambda s: s.by_function("政府性基金"),
             "state_capital": lambda s: s.by_function("国有资本经营"),

@@ -262,6 +262,7 @@ Paragraph = Literal[
     "income",
     "expenditure",
     "general_public",
+    "function_list",
     "basic",
     "government_fund",
     "state_capital",

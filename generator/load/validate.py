@@ -288,6 +288,15 @@ def check_meaning(budget: Budget | None, src: SourceFile, cat: Catalogue) -> lis
             known_function(as_dict(line).get("function"), base + ("other_spending", i, "function"))
         for i, project in enumerate(as_list(block.get("projects"))):
             found += check_project(as_dict(project), base + ("projects", i), at, known_function, ids)
+            # a purpose is printed for a 项 with project spending too (the list of 四: function_list)
+            project = as_dict(project)
+            codes = [project["function"]] if "function" in project else []
+            for value in codes + [as_dict(line).get("function") for line in as_list(project.get("lines"))]:
+                function = valid(FUNCTION, value)
+                if function is None:
+                    all_codes_valid = False
+                else:
+                    used_functions.add(function)
             if isinstance(as_dict(project).get("id"), str):
                 unit_of.setdefault(as_dict(project)["id"], base)
         for i, item in enumerate(as_list(block.get("procurement"))):
