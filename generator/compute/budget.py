@@ -101,7 +101,8 @@ def compute(src: SourceFile, budget: Document, cat, last_year: LastYearFigures, 
     ledger = Ledger(budget, cat, fixed_rows=profile.tables.class_rows == "fixed", when_used=tuple(profile.tables.when_used))
     tables = build_tables(ledger)
     figures = build_figures(ledger, tables, last_year)
-    writer = NarrativeWriter(budget, ledger, figures, cat, phrasebooks)
+    writer = NarrativeWriter(budget, ledger, figures, cat, phrasebooks,
+                             options={"function_list": {"last_year": profile.narrative.function_list.last_year}})
     checked = _checked_figures(figures, budget)
     rule = DisplayRule(budget.display_unit)
     return DepartmentBudget(

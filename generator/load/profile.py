@@ -84,6 +84,12 @@ class Pdf(Strict):
     reconciliation: Literal["full", "summary"] = Field("summary", description="PDF 附录：核对全表，或一段说明")
 
 
+class Glossary(Strict):
+    special_first: bool = Field(
+        False, description="专有名词排在标准名词之前、统一编号（不另设“专有名词解释”）"
+        " / the budget's own terms first, numbered with the standard ones")
+
+
 class FunctionList(Strict):
     last_year: bool = False
 
@@ -103,6 +109,7 @@ class Profile(Strict):
     page: Page = Field(default_factory=Page)
     pdf: Pdf = Field(default_factory=Pdf)
     narrative: Narrative = Field(default_factory=Narrative)
+    glossary: Glossary = Field(default_factory=Glossary)
 
     def sections_of(self, kind: str) -> list[Section]:
         """The directory of a document of this kind, in order."""

@@ -69,6 +69,9 @@ def pdf_download_name(view: View) -> str:
     return view.fmt(lb.UNIT_PDF_DOWNLOAD if view.is_unit else lb.PDF_DOWNLOAD, year=view.year, department=view.department)
 
 
+_NUMBER = re.compile(r"^(?:（[一二三四五六七八九十]+）|\(\d+\)\s*)")  # "（一）" / "(1) " before a built-in term
+
+
 class DocumentLabels:
     """The labels module as a document of one kind prints them: a 单位预算 has its own section and
     table-number words (vocab.DOCUMENT_KINDS)."""
@@ -154,6 +157,20 @@ class View:
             out.append({"id": s.id, "anchor": ANCHORS[s.id], "parts": parts,
                         "title": self._numbered("plain", n, self.t(s.title[self.db.kind]))})
         return out
+
+    @property
+    def glossary(self) -> dict:
+        """三、名词解释 as the district prints it: `terms` [(numbered term, definition, authored?)] and,
+        in the reference format, the special terms under their own last heading (`special`)."""
+        standard = [(_NUMBER.sub("", self.t(term)), self.t(definition), False) for term, definition in lb.GLOSSARY]
+        own = [(self.t(st.term), st.definition, True) for st in self.b.special_terms]
+        if self.db.profile.glossary.special_first:
+            terms, special = own + standard, None
+        else:
+            terms, special = standard, own
+        numbered = [(self._numbered("paren", n, term), text, authored) for n, (term, text, authored) in enumerate(terms, 1)]
+        heading = None if special is None else self._numbered("paren", len(terms) + 1, _NUMBER.sub("", self.t(lb.GLOSSARY_SPECIAL)))
+        return {"terms": numbered, "special": special, "special_heading": heading}
 
     def table_title(self, number: str):
         """A table's title in this district's format (the standard title unless the profile prints another)."""
