@@ -169,7 +169,9 @@ class View:
         else:
             terms, special = standard, own
         numbered = [(self._numbered("paren", n, term), text, authored) for n, (term, text, authored) in enumerate(terms, 1)]
-        heading = None if special is None else self._numbered("paren", len(terms) + 1, _NUMBER.sub("", self.t(lb.GLOSSARY_SPECIAL)))
+        heading = None
+        if special is not None:
+            heading = self._numbered("paren", len(terms) + 1, _NUMBER.sub("", self.t(lb.GLOSSARY_SPECIAL)))
         return {"terms": numbered, "special": special, "special_heading": heading}
 
     def table_title(self, number: str):
