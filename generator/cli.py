@@ -29,7 +29,8 @@ def print_issues(issues: list[Issue], lang: str, out=None) -> None:
     print(summary(issues, lang), file=out)
 
 
-def check(content: Path, lang: str, strict: bool, as_json: bool, budgets: str | None = None) -> int:
+def check(content: Path, lang: str, strict: bool, as_json: bool, budgets: str | None = None,
+          profile: str | None = None) -> int:
     from generator.core.settings import BudgetSettings
     from generator.pipeline import load_content, page_issues
 
@@ -37,7 +38,7 @@ def check(content: Path, lang: str, strict: bool, as_json: bool, budgets: str | 
     if not where.is_dir():
         print(NO_BUDGETS(lang).format(where=where), file=sys.stderr)
         return 1
-    result = load_content(content, root=Path.cwd(), budgets=where)
+    result = load_content(content, root=Path.cwd(), budgets=where, profile=profile)
     result.issues += page_issues(content, root=Path.cwd())
     if as_json:
         print(json.dumps([i.as_dict() for i in result.issues], ensure_ascii=False, indent=2))
@@ -135,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("check", help="validate all content without rendering")
     p.add_argument("--content", type=Path, default=Path("content"))
     p.add_argument("--budgets", metavar="DIR", help="the budget files' folder under --content (BUDGET_DIR; budgets)")
+    p.add_argument("--profile", metavar="NAME", help="the district format of files that name none (BUDGET_PROFILE)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--strict", action="store_true", help="warnings fail too")
     p.add_argument("--json", action="store_true", help="print the issues as JSON")
@@ -164,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "new-year":
         return new_year(args.file, args.out, args.force, args.lang)
     if args.command == "check":
-        return check(args.content, args.lang, args.strict, args.json, args.budgets)
+        return check(args.content, args.lang, args.strict, args.json, args.budgets, args.profile)
     if args.command == "codes":
         from generator.core.diagnostics import codes
 

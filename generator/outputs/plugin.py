@@ -87,7 +87,7 @@ class BudgetGenerator(Generator):
         lang = self.budget.messages_lang
         books = phrasebooks(tuple(self.langs), tuple(self.catalogues.folders))
         self.content: Content = load_content(Path(self.path), root=root, budgets=self.budget.budgets(self.path),
-                                             phrasebooks=books)
+                                             phrasebooks=books, profile=self.budget.profile)
         for page in self.all_pages():
             self.content.issues += page.sanitised
         self.content.issues.sort(key=sort_key)
