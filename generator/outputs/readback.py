@@ -105,7 +105,7 @@ def verify(db: DepartmentBudget, report: Report, html: str, lang: str, what: str
 
     for name, text in page.figures:
         figure = db.figures.get(name)
-        want = figure.show(lang, db.unit) if figure else None
+        want = figure.show(lang, rule) if figure else None
         if text != want:
             found.append(issue("E324", where, name=name, text=text, expected=want))
 
