@@ -215,8 +215,8 @@ def test_a_displayed_difference_alone_is_a_rounding_warning(seed):
     (issue,) = [i for i in outcome_issues(seed, [o])]
     assert issue.code == "W302" and issue.severity == WARNING
     assert "四舍五入尾差" in issue.message("zh") and "rounding difference" in issue.message("en")
-    # the values as readers see them, in the display unit
-    assert "4,829.15 (RMB 10,000)" in issue.message("en") and "4,829.16 (RMB 10,000)" in issue.message("en")
+    # the values as readers see them, at the display unit's step, in the prose's English wording
+    assert "RMB 48.2915 million and RMB 48.2916 million differ by RMB 100" in issue.message("en")
     assert "4,829.15万元" in issue.message("zh") and "0.01万元" in issue.message("zh")
 
 

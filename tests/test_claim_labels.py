@@ -152,7 +152,7 @@ def test_the_issue_8_claims_are_reported_at_their_place(tmp_path):
     assert first.message("zh") == ("“其他收入”后的金额 5370万元 不是它所指的计算数 {{income.其他收入}} = 345.29万元"
                                    "（5370万元 是 {{income.财政拨款}} 的数）；请改用占位符（如 {{income.其他收入}}）或改正数字")
     assert first.message("en") == ("the amount 5370万元 after \u201c其他收入\u201d is not the figure it names, "
-                                   "{{income.其他收入}} = RMB 3.4529 million (5370万元 is {{income.财政拨款}}); "
+                                   "{{income.其他收入}} = RMB 3.45 million (5370万元 is {{income.财政拨款}}); "
                                    "use the placeholder (e.g. {{income.其他收入}}) or correct the number")
     assert "{{total}} = 5715.29万元" in result.issues[1].message("zh")
     assert result.failed()
@@ -256,7 +256,7 @@ def test_w302_shows_the_two_displayed_figures_that_differ(tmp_path):
     (w302,) = [i for i in result.issues if i.code == "W302"]
     assert w302.message("zh") == ("四舍五入尾差：各项目当年预算之和 = 03表项目支出合计：显示的 52,950,988.00元 与 5,295.10万元 "
                                   "相差 12.00元；精确值相符")
-    assert "RMB 52,950,988.00 and 5,295.10 (RMB 10,000) differ by RMB 12.00" in w302.message("en")
+    assert "RMB 52,950,988.00 and RMB 52.9510 million differ by RMB 12.00" in w302.message("en")
 
 
 def test_a_claim_in_a_reason_is_reported_once_at_its_line(tmp_path):

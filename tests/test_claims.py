@@ -89,8 +89,10 @@ FIGURES = {
 @pytest.mark.parametrize("text, ok", [
     ("5715.29万元", True), ("5,715.29万元", True), ("RMB 57.1529 million", True), ("57152900元", True),
     ("5370万元", True), ("5370.00万元", True), ("RMB 53.7 million", True), ("0万元", True), ("RMB 0 million", True),
+    # English is printed to RMB 10,000 (0.01 million): the site's own figure passes, written finer too
+    ("RMB 57.15 million", True), ("RMB 57.1529 million", True),
     # the published precision is 0.01万元: a coarser or different figure is no reference to it
-    ("5715.3万元", False), ("5715万元", False), ("RMB 57.15 million", False), ("5715.2万元", False),
+    ("5715.3万元", False), ("5715万元", False), ("RMB 57.16 million", False), ("RMB 57.1528 million", False), ("5715.2万元", False),
     ("RMB 1 million", False),  # 598,600 元 is RMB 0.5986 million, not "1 million"
     ("57152901元", False), ("4542.16万元", False), ("RMB 45.4216 million", False),
     # approximations are checked at the precision written
@@ -173,7 +175,7 @@ def test_typed_figures_are_checked_at_their_line(tmp_path):
     assert issue.message("zh") == ("文字中的金额 346万元 与任何计算数都不符（最接近的计算数是 {{income.其他收入}} = 345.29万元）；"
                                    "请改用占位符（如 {{total}}），或写成 {{literal: …}} 表示这不是预算数")
     assert issue.message("en").startswith("the amount 346万元 in the text matches no computed figure "
-                                          "(the closest computed figure is {{income.其他收入}} = RMB 3.4529 million)")
+                                          "(the closest computed figure is {{income.其他收入}} = RMB 3.45 million)")
     (issue,) = [i for i in result.issues if i.params["figure"] == "5%"]
     assert "percentage 5%" in issue.message("en") and "百分比 5%" in issue.message("zh")
     (issue,) = [i for i in result.issues if i.params["figure"] == "7 projects"]
@@ -293,7 +295,7 @@ def test_english_prose_formats():
 
     from generator.core.money import prose_amount
 
-    assert prose_amount(Decimal("57152900"), "万元", "en") == "RMB 57.1529 million"
+    assert prose_amount(Decimal("57152900"), "万元", "en") == "RMB 57.15 million"  # to RMB 10,000 (issue 11)
     assert prose_amount(Decimal("53700000"), "万元", "en") == "RMB 53.70 million"
     assert prose_amount(Decimal("0"), "万元", "en") == "RMB 0"
     assert prose_amount(Decimal("0"), "万元", "zh") == "0.00万元"

@@ -28,7 +28,7 @@ def test_the_unit_texts():
     assert WAN.cell(Decimal(0)) == "" and WAN.cell(Decimal("57152900")) == "5,715.29"
     assert WAN.side(Decimal("37151600"), ("form.a.this_year",), "en") == "37151600 yuan"
     assert WAN.side(Decimal("57152900"), ("03.total.total",), "zh") == "5,715.29 万元"
-    assert WAN.side_text(Decimal("57152900"), ("03.total.total",)).en == "5,715.29 (RMB 10,000)"
+    assert WAN.side_text(Decimal("57152900"), ("03.total.total",)).en == "RMB 57.1529 million"  # like the prose (issue 11)
     assert WAN.side_text(Decimal("2754000"), ("form.a.this_year",)) == money_text(Decimal("2754000"))
 
 

@@ -57,11 +57,11 @@ def test_the_report_on_the_seed_as_published(published):
         # 六 四: the six projects with performance targets have 5295.10万元, not 4542.16万元
         ("E303", line_of(text, "涉及项目预算资金4542.16万元"),
          "the amount 4542.16万元 in the text matches no computed figure (the closest computed figure is "
-         "{{function.21201.project}} = RMB 45.0990 million); use a placeholder (e.g. {{total}}) "
+         "{{function.21201.project}} = RMB 45.10 million); use a placeholder (e.g. {{total}}) "
          "or write {{literal: …}} if it is not a budget figure"),
         ("E303", line_of(text, "involving project budget funds of RMB 45.4216 million"),
          "the amount RMB 45.4216 million in the text matches no computed figure (the closest computed figure is "
-         "{{function.21201.project}} = RMB 45.0990 million); use a placeholder (e.g. {{total}}) "
+         "{{function.21201.project}} = RMB 45.10 million); use a placeholder (e.g. {{total}}) "
          "or write {{literal: …}} if it is not a budget figure"),
         # 02表 合计 row: 5715.29 under 财政拨款收入 and under 其他收入
         ("E304", line_of(text, "  income.财政拨款: 57152900"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from generator.compute.claim_labels import Vocabulary
@@ -63,11 +63,13 @@ class DepartmentBudget:
 
     @property
     def unit(self) -> str:
-        return self.budget.display_unit
+        """The unit of figures in prose: the display unit, unless the district profile names another."""
+        return self.display.prose
 
     @property
     def display(self) -> DisplayRule:
-        return DisplayRule(self.budget.display_unit)
+        """The display rule: from the document's district profile if it has one, else its display unit."""
+        return DisplayRule.of(self.budget.display_unit, self.profile)
 
     def where(self, data_path: tuple, key: bool = False) -> Location:
         """The place in the file of a data path of this document."""
@@ -104,12 +106,13 @@ def compute(src: SourceFile, budget: Document, cat, last_year: LastYearFigures, 
     writer = NarrativeWriter(budget, ledger, figures, cat, phrasebooks,
                              options={"function_list": {"last_year": profile.narrative.function_list.last_year}})
     checked = _checked_figures(figures, budget)
-    rule = DisplayRule(budget.display_unit)
-    return DepartmentBudget(
+    db = DepartmentBudget(
         source=src, budget=budget, ledger=ledger, tables=FrozenMap(tables), figures=FrozenMap(figures),
         vocabulary=Vocabulary.of(budget, cat, figures),
         paragraphs=FrozenMap({k: v for k, v in writer.paragraphs().items() if k in profile.paragraphs(budget.kind)}),
         key_project_budgets=FrozenMap({p.id: (p.key.budget_note and Label(p.key.budget_note.zh, p.key.budget_note.en))
                                        or writer.key_project_budget(p.id) for p in budget.projects if p.key}),
-        profile=profile, checked=FrozenMap(checked), shown=FrozenMap({k: rule.shown(k, v) for k, v in checked.items()}),
+        profile=profile, checked=FrozenMap(checked), shown=FrozenMap(),
     )
+    rule = db.display  # built from the document itself, profile included
+    return replace(db, shown=FrozenMap({k: rule.shown(k, v) for k, v in checked.items()}))

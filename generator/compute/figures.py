@@ -15,7 +15,8 @@ from decimal import Decimal
 from generator.compute.ledger import APPROPRIATIONS, Ledger, project_amount, project_sources
 from generator.compute.tables import Table
 from generator.core import vocab
-from generator.core.money import UNIT_FACTORS, ZERO, prose_amount, prose_percent, round_half_up
+from generator.core.display import DisplayRule
+from generator.core.money import MILLION, UNIT_FACTORS, ZERO, prose_amount, prose_percent, round_half_up
 from generator.core.numerals import NUMERAL
 from generator.core.numerals import parse as parse_numeral
 from generator.core.placeholders import LITERAL, PLACEHOLDER, STRAY, Segment, split  # noqa: F401 (re-exported)
@@ -30,8 +31,11 @@ class Figure:
     kind: str
     value: Decimal | None  # amounts in yuan; percentages exact (rounded only when shown)
 
-    def show(self, lang: str, unit: str) -> str:
+    def show(self, lang: str, unit: str | DisplayRule) -> str:
+        """As prose prints it: in `unit` (ungrouped), or as a display rule says (its prose unit and grouping)."""
         if self.kind == AMOUNT:
+            if isinstance(unit, DisplayRule):
+                return unit.prose_text(self.value, lang)
             return prose_amount(self.value, unit, lang)
         if self.kind == PERCENT:
             return prose_percent(None if self.value is None else round_half_up(self.value))
@@ -155,7 +159,7 @@ def build_figures(ledger: Ledger, tables: dict[str, Table], last_year: LastYearF
     return f
 
 
-def expand(text: str, lang: str, unit: str, figures: dict[str, Figure]) -> str:
+def expand(text: str, lang: str, unit: str | DisplayRule, figures: dict[str, Figure]) -> str:
     """Text with every placeholder replaced. Unknown names were reported by `check_prose`."""
     out = []
     for kind, _, content in split(text):
@@ -241,6 +245,7 @@ class Claim:
     offset: int
     digits: str = ""  # the number as typed, e.g. "5,715.29"
     approximate: bool = False
+    english: bool = False  # written "RMB …", "… yuan", "¥…"
 
     @property
     def places(self) -> int:
@@ -249,12 +254,17 @@ class Claim:
 
     @property
     def precision(self) -> int:
-        """Decimals (in the claim's unit) at which a figure must equal the claim.
+        """Decimals (in the claim's unit) at which a figure must equal the claim: the precision
+        the site itself prints (money.py), so that a figure copied from the site passes.
 
-        Amounts are published to 0.01 of the display unit: 0.01万元 (100 元) or 0.01元. A
-        figure typed in a large unit must equal the figure to 100 元 (5715.29万元, RMB 57.1529
-        million; trailing zeros may be left out: 5370万元 is 5370.00万元); one typed in 元 or
-        千元 to the cent. Percentages to 0.01%. An approximation only to the digits written.
+        Chinese amounts are published to 0.01 of the display unit: 0.01万元 (100 元) or 0.01元. A
+        figure typed in a large unit must equal the figure to 100 元 (5715.29万元; trailing zeros
+        may be left out: 5370万元 is 5370.00万元); one typed in 元 or 千元 to the cent. English
+        prose prints RMB 10,000 steps from a million up (RMB 57.15 million), and whole hundreds
+        below it (RMB 35,700, a 万元 figure): an English claim in millions or billions must equal the
+        figure to RMB 10,000 (RMB 57.1529 million, written finer, to the digits written); one in
+        yuan below a million written in whole hundreds to RMB 100; other yuan to the cent.
+        Percentages to 0.01%. An approximation only to the digits written.
         """
         if self.kind == COUNT:
             return 0
@@ -262,6 +272,11 @@ class Claim:
             return self.places
         if self.kind == PERCENT:
             return max(self.places, 2)
+        if self.english and self.scale >= MILLION:
+            return max(self.places, -(Decimal(10000) / self.scale).adjusted())
+        if self.english and self.scale == 1 and "." not in self.digits and self.digits.endswith("00") \
+                and self.number < MILLION:
+            return -2
         quantum = Decimal(100) if self.scale >= Decimal(10) ** 4 else Decimal("0.01")
         return max(self.places, -(quantum / self.scale).adjusted())
 
@@ -275,7 +290,7 @@ def find_claims(text: str) -> list[Claim]:
     """Every amount, percentage and project count typed in `text` (bounds and thresholds excepted)."""
     claims = []
 
-    def add(kind: str, m: re.Match, digits: str, scale: Decimal) -> None:
+    def add(kind: str, m: re.Match, digits: str, scale: Decimal, english: bool = False) -> None:
         if _is_bound(text, m.start(), m.end()):
             return
         before = text[max(0, m.start() - 16):m.start()]
@@ -284,13 +299,13 @@ def find_claims(text: str) -> list[Claim]:
         if kind == AMOUNT and _RATE_AFTER.search(text[m.end():m.end() + 8]):
             return
         claims.append(Claim(kind, m.group(0).strip(), Decimal(digits.replace(",", "")), scale, m.start(), digits,
-                            approximate=kind != COUNT and bool(_APPROXIMATE.search(before))))
+                            approximate=kind != COUNT and bool(_APPROXIMATE.search(before)), english=english))
 
     for m in MONEY_ZH.finditer(text):
         add(AMOUNT, m, m.group(1), SCALE[m.group(2)])
     for m in MONEY_EN.finditer(text):
         digits, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-        add(AMOUNT, m, digits, SCALE[(unit or "").lower() or None])
+        add(AMOUNT, m, digits, SCALE[(unit or "").lower() or None], english=True)
     for m in PERCENT_RE.finditer(text):
         add(PERCENT, m, m.group(1) or m.group(2), Decimal(1))
     for m in COUNT_RE.finditer(text):

@@ -7,6 +7,18 @@ Rounding policy (README, "Rounding"):
   the display unit (万元 or 元); a displayed total is never re-added from displayed rows;
 - where that makes a displayed total differ from the sum of the displayed rows it covers,
   the reconciliation reports it and the table carries a rounding note.
+
+Amounts outside the table cells (README, "Rounding"):
+- Chinese: the number in the prose unit and the unit, `5715.29万元`, grouped when the profile says
+  so (`18,976.76万元`, `91,016,775.35元`);
+- English, one wording everywhere (prose, reconciliation sides, messages): "RMB" and the number,
+  in millions from RMB 1 million up. A figure in prose is rounded half-up once from its exact
+  value to RMB 10,000 (0.01 million): `RMB 189.77 million`, `RMB 91.02 million`, whatever the
+  prose unit; below RMB 1 million to the step of the prose unit, RMB 100 for 万元
+  (`RMB 35,700`) or the cent for 元 (`RMB 3,456.78`); nothing is `RMB 0`. A side of a
+  comparison (a sum of table figures) keeps the step of its table unit, so that a rounding
+  difference shows: `RMB 52.9510 million` (万元, 0.0001 million = RMB 100), `RMB 35,700`,
+  `RMB 91,016,775.35` (元: yuan and cents, also above a million).
 """
 
 from __future__ import annotations
@@ -16,6 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
 UNIT_FACTORS = {"万元": Decimal("10000"), "元": Decimal("1")}
+MILLION = Decimal(10) ** 6
 
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
@@ -43,20 +56,30 @@ def table_cell(yuan: Decimal | None, unit: str) -> str:
     return grouped(to_unit(yuan, unit))
 
 
-def prose_amount(yuan: Decimal, unit: str, lang: str) -> str:
-    """An amount inside a sentence: '5715.29万元' / 'RMB 57.1529 million'."""
-    shown = to_unit(yuan, unit)
+def prose_amount(yuan: Decimal, unit: str, lang: str, grouping: bool = False) -> str:
+    """An amount inside a sentence: '5715.29万元' (grouped: '5,715.29万元') / 'RMB 57.15 million'."""
     if lang == "zh":
-        return f"{plain(shown)}{unit}"
-    if shown == ZERO:
+        shown = to_unit(yuan, unit)
+        return f"{grouped(shown) if grouping else plain(shown)}{unit}"
+    millions = round_half_up(yuan / MILLION)
+    if abs(millions) >= 1:
+        return f"RMB {millions:,.2f} million"
+    return _english_yuan(yuan, unit)
+
+
+def side_amount(yuan: Decimal, unit: str) -> str:
+    """English for a sum of table figures in `unit`, to the unit's step: 'RMB 52.9510 million', 'RMB 35,700'."""
+    if unit == "万元" and abs(round_half_up(yuan, -2)) >= MILLION:
+        return f"RMB {round_half_up(yuan / MILLION, 4):,.4f} million"
+    return _english_yuan(yuan, unit)
+
+
+def _english_yuan(yuan: Decimal, unit: str) -> str:
+    """'RMB 35,700' (万元: to RMB 100), 'RMB 3,456.78' (元: to the cent), 'RMB 0'."""
+    value = round_half_up(yuan, -2 if unit == "万元" else 2)
+    if value == ZERO:
         return "RMB 0"
-    if unit == "万元":
-        # Same digits as the Chinese figure, only the unit differs: 10,000 yuan = 0.01 million.
-        millions = shown / Decimal(100)
-        return f"RMB {millions:,.4f} million" if millions % CENT else f"RMB {millions:,.2f} million"
-    return f"RMB {grouped(shown)}"
-
-
+    return f"RMB {value:,.0f}" if unit == "万元" else f"RMB {grouped(value)}"
 
 
 def prose_percent(value: Decimal | None) -> str:

@@ -272,13 +272,13 @@ class BudgetGenerator(Generator):
         for number, table in db.tables.items():
             buf = io.StringIO()
             w = csv.writer(buf)
-            w.writerow(["key", "row", "column", "yuan", f"shown ({view.unit_label})"])
+            w.writerow(["key", "row", "column", "yuan", f"shown ({view.unit_label_of(number)})"])
             for row, columns in table.all_rows():
                 for col in columns:
                     value = row.values.get(col.key)
                     if value is not None:
                         w.writerow([f"{number}.{row.key}.{col.key}", view.t(row.label), view.t(col.label), str(value),
-                                    view.cell(value) or "0.00"])
+                                    view.cell(value, number) or "0.00"])
             files[f"table-{number}.csv"] = "\ufeff" + buf.getvalue()  # UTF-8 with a BOM, for spreadsheets
         return files
 

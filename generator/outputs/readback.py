@@ -105,14 +105,14 @@ def verify(db: DepartmentBudget, report: Report, html: str, lang: str, what: str
 
     for name, text in page.figures:
         figure = db.figures.get(name)
-        want = figure.show(lang, db.unit) if figure else None
+        want = figure.show(lang, rule) if figure else None
         if text != want:
             found.append(issue("E324", where, name=name, text=text, expected=want))
 
     # The identities again, on the figures as displayed; other figures come from the ledger.
     as_displayed = {**{k: v for k, v in db.shown.items() if k not in expected}, **rendered}
     computed = {(o.check.id, o.comparison.key): o for o in report.outcomes}
-    for o in run(as_displayed, as_displayed):
+    for o in run(as_displayed, as_displayed, factor=lambda keys: max((rule.factor_of(k) for k in keys), default=1)):
         before = computed.get((o.check.id, o.comparison.key))
         same_as_computed = before is not None and (o.left_shown, o.right_shown) == (before.left_shown, before.right_shown)
         if o.status == "mismatch" and not same_as_computed:

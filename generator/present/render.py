@@ -212,21 +212,27 @@ class View:
 
     @property
     def unit_label(self) -> str:
+        """The display unit's name (the tables' unit where the profile names none)."""
         return self.display.unit_label(self.lang)
+
+    def unit_label_of(self, table) -> str:
+        """The unit a table prints in (a table or its number): 万元 / RMB 10,000, 元 / RMB."""
+        return self.display.unit_label(self.lang, getattr(table, "number", table))
 
     @property
     def unit_suffix(self) -> str:
-        """The unit after an amount outside the tables: 万元 / (RMB 10,000)."""
-        return self.fmt(lb.UNIT_SUFFIX, unit=self.unit_label)
+        """The unit after the total printed outside the tables (`total`, table 01's): 万元 / (RMB 10,000)."""
+        return self.fmt(lb.UNIT_SUFFIX, unit=self.unit_label_of("01"))
 
     @property
     def total(self) -> str:
-        """The department's total budget (收入总计 of table 01) in the display unit."""
-        return self.cell(self.table("01").sides[0].total.values["amount"])
+        """The department's total budget (收入总计 of table 01) in table 01's unit."""
+        return self.cell(self.table("01").sides[0].total.values["amount"], "01")
 
     # ---- figures
-    def cell(self, value: Decimal | None) -> str:
-        return self.display.cell(value)
+    def cell(self, value: Decimal | None, table=None) -> str:
+        """A table cell in its table's unit (a table or its number; None: the display unit)."""
+        return self.display.cell(value, getattr(table, "number", table))
 
     def yuan(self, value: Decimal | None) -> str:
         return yuan_text(value)
@@ -246,7 +252,7 @@ class View:
         for kind, _, content in split(source):
             if kind == "figure":
                 token = f"FIG{nonce}N{len(figures)}E"
-                figures[token] = (content, self.db.figures[content].show(self.lang, self.db.unit))
+                figures[token] = (content, self.db.figures[content].show(self.lang, self.display))
                 out.append(token)
             else:
                 out.append(content)
@@ -354,7 +360,7 @@ class View:
         return list(groups.values())
 
     def shown(self, value: Decimal, keys: tuple[str, ...]) -> str:
-        """A side of a comparison as readers see it: forms in yuan, tables in the display unit."""
+        """A side of a comparison as readers see it: forms in yuan, tables in their unit."""
         if self.display.all_in_yuan(keys):
             return self.fmt(lb.YUAN_AMOUNT, amount=yuan_text(value))
         return self.display.side(value, keys, self.lang)

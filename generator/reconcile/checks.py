@@ -15,7 +15,7 @@ from decimal import Decimal
 from generator.core import vocab
 from generator.core.diagnostics import Issue
 from generator.core.labels import COLUMN_LABELS, Label
-from generator.core.money import ZERO
+from generator.core.money import ZERO, round_half_up
 
 L = Label
 
@@ -320,14 +320,19 @@ def _holds(left: Decimal, right: Decimal, at_most: bool) -> bool:
     return left <= right if at_most else left == right
 
 
-def run(exact: Mapping[str, Decimal], shown: Mapping[str, Decimal]) -> list[Outcome]:
-    """Evaluate every check on exact yuan and on the displayed figures (also in yuan)."""
+def run(exact: Mapping[str, Decimal], shown: Mapping[str, Decimal], factor=None) -> list[Outcome]:
+    """Evaluate every check on exact yuan and on the displayed figures (also in yuan). `factor(keys)`:
+    yuan per displayed unit of a side; two sides shown in different units (09 in 万元, 08 in 元)
+    are compared at the coarser one, the only precision a reader can compare them at."""
     f, g = Cells(exact), Cells(shown)
     outcomes = []
     for check in CHECKS:
         for c in check.compare(f):
             left, right = f.sum(c.left), f.sum(c.right)
             left_shown, right_shown = g.sum(c.left), g.sum(c.right)
+            if factor is not None and factor(c.left) != factor(c.right):
+                q = max(factor(c.left), factor(c.right))
+                left_shown, right_shown = round_half_up(left_shown / q) * q, round_half_up(right_shown / q) * q
             if not _holds(left, right, c.at_most):
                 status = "mismatch"
             elif not _holds(left_shown, right_shown, c.at_most):

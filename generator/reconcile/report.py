@@ -64,7 +64,8 @@ def outcome_issues(db: DepartmentBudget, outcomes: list[Outcome]) -> list[Issue]
 def reconcile(db: DepartmentBudget, previous: DepartmentBudget | None = None, extra: list[Issue] | None = None) -> Report:
     """The checks, claims and identities of one computed budget (and last year's, if any): reads, never writes.
     `extra`: issues found across documents (a department against its units)."""
-    outcomes = tuple(run(db.checked, db.shown))
+    rule = db.display
+    outcomes = tuple(run(db.checked, db.shown, factor=lambda keys: max((rule.factor_of(k) for k in keys), default=1)))
     found = check_budget(db) + outcome_issues(db, outcomes) + list(extra or ())
     if previous is not None:
         found += _last_year_issues(db, previous)
