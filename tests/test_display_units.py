@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal
-from types import SimpleNamespace
 
 import jinja2
 import pytest
@@ -20,13 +19,14 @@ from generator.core.display import DisplayRule
 from generator.core.frozen import FrozenMap
 from generator.core.labels import Label
 from generator.core.money import prose_amount, side_amount
+from generator.load.profile import Numbers, Units, load_profile
 from generator.outputs.readback import parse_amount, read_page, verify
 from generator.present.render import View
 from generator.reconcile.checks import run
 from generator.reconcile.report import outcome_issues, reconcile
 
-PUTUO = SimpleNamespace(units=SimpleNamespace(tables="元", table_units={"09": "万元"}, prose="万元"),
-                        numbers=SimpleNamespace(prose_grouping=True, zero="blank"))
+PUTUO = load_profile("shanghai-jiading")[0].model_copy(update={  # the reference format with Putuo's units
+    "units": Units(tables="元", table_units={"09": "万元"}, prose="万元"), "numbers": Numbers(prose_grouping=True)})
 RULE = DisplayRule.of("万元", PUTUO)
 
 
@@ -173,7 +173,7 @@ def test_prose_is_grouped_in_the_prose_unit(putuo_like, seed):
     html = f'<p><span data-figure="total">{prose_amount(total, "万元", "zh", True)}</span></p>'
     assert not [i for i in verify(db, report, html, "zh", "page") if i.code == "E324"]
     # the seed (no profile): ungrouped, as before
-    assert "5715.29万元" in View(seed, "zh", report).prose(Label("{{total}}", "{{total}}"), inline=True)
+    assert "5,715.29万元" in View(seed, "zh", report).prose(Label("{{total}}", "{{total}}"), inline=True)
 
 
 def test_rounding_warnings_are_judged_per_table_unit(putuo_like, seed):

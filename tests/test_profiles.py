@@ -134,6 +134,8 @@ def test_a_third_profile_needs_no_python(tmp_path):
     assert [s.id for s in db.profile.sections_of("department")] == ["functions", "organisation", "notes", "tables", "other"]
     assert list(db.paragraphs) == ["income", "expenditure", "three_public", "procurement"]
     assert db.profile.table_title("department", "03").zh == "部门支出预算表（测试区）"
+    assert db.paragraphs["procurement"][0]("zh") == "2024年本部门政府采购预算共{{procurement.total}}。"  # its own wording
+    assert db.paragraphs["procurement"][0]("en").startswith("In 2024 the department's government procurement")
 
 
 def test_an_unknown_profile_is_an_error_at_its_line(tmp_path):

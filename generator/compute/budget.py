@@ -9,6 +9,8 @@ from generator.compute.claim_labels import Vocabulary
 from generator.compute.figures import Figure, LastYearFigures, build_figures
 from generator.compute.ledger import Ledger, project_amount
 from generator.compute.narrative import NarrativeWriter
+from generator.compute.phrasebook import Phrasebook
+from generator.compute.phrasebook import phrasebooks as default_phrasebooks
 from generator.compute.tables import Table, build_tables
 from generator.core.diagnostics import Location
 from generator.core.display import DisplayRule
@@ -16,7 +18,7 @@ from generator.core.frozen import FrozenMap
 from generator.core.labels import Label
 from generator.core.money import ZERO
 from generator.load.documents import Document
-from generator.load.profile import DEFAULT, Profile, load_profile
+from generator.load.profile import DEFAULT, Profile, load_profile, merge
 from generator.load.source import SourceFile
 
 # Text fields that are names or targets, not prose: no placeholders, no claim checks.
@@ -97,13 +99,19 @@ def _checked_figures(db_figures: dict[str, Figure], budget: Document) -> dict[st
     return out
 
 
+def _worded(books: dict[str, Phrasebook], profile: Profile) -> dict[str, Phrasebook]:
+    """The phrasebooks with the district's own wording (profile `narrative.phrases`) over them."""
+    phrases = profile.narrative.phrases
+    return {lang: Phrasebook(lang, merge(pb.data, phrases[lang])) if lang in phrases else pb for lang, pb in books.items()}
+
+
 def compute(src: SourceFile, budget: Document, cat, last_year: LastYearFigures, phrasebooks=None,
             profile: Profile | None = None) -> DepartmentBudget:
     profile = profile or load_profile(DEFAULT)[0]
     ledger = Ledger(budget, cat, fixed_rows=profile.tables.class_rows == "fixed", when_used=tuple(profile.tables.when_used))
     tables = build_tables(ledger)
     figures = build_figures(ledger, tables, last_year)
-    writer = NarrativeWriter(budget, ledger, figures, cat, phrasebooks,
+    writer = NarrativeWriter(budget, ledger, figures, cat, _worded(phrasebooks or default_phrasebooks(), profile),
                              options={"function_list": {"last_year": profile.narrative.function_list.last_year}})
     checked = _checked_figures(figures, budget)
     db = DepartmentBudget(

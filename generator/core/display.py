@@ -39,6 +39,8 @@ class DisplayRule:
     table_units: Mapping[str, str] = field(default_factory=FrozenMap, hash=False)  # table number -> unit
     prose_unit: str | None = None  # figures in sentences (None: `unit`)
     prose_grouping: bool = False  # 9,101.68万元 (False: 9101.68万元)
+    prose_whole: bool = False  # 839万元 for 839.00万元 (a whole amount without its zero decimals)
+    zero: str = ""  # what a table cell of no money shows: blank (the standard tables), or "0.00"
 
     def __post_init__(self):
         object.__setattr__(self, "table_units", FrozenMap(self.table_units))
@@ -53,7 +55,9 @@ class DisplayRule:
             return cls(display_unit)
         units = profile.units
         tables = units.tables or display_unit  # a profile that sets no unit keeps the file's display_unit
-        return cls(tables, dict(units.table_units), units.prose or tables, bool(profile.numbers.prose_grouping))
+        numbers = profile.numbers
+        return cls(tables, dict(units.table_units), units.prose or tables, bool(numbers.prose_grouping),
+                   bool(numbers.prose_whole), "" if numbers.zero == "blank" else numbers.zero)
 
     @property
     def factor(self) -> Decimal:
@@ -106,12 +110,13 @@ class DisplayRule:
         return lb.UNIT_SUFFIX.format(unit=self.unit_label(lang, table))(lang)
 
     def cell(self, value: Decimal | None, table: str | None = None) -> str:
-        """A table cell, in its table's unit: blank for no money."""
-        return table_cell(value, self.unit_of(table))
+        """A table cell, in its table's unit: blank (or the profile's zero) for no money."""
+        text = table_cell(value, self.unit_of(table))
+        return self.zero if not text and value is not None else text
 
     def prose_text(self, value: Decimal, lang: str) -> str:
         """An amount in a sentence: '9,101.68万元' / 'RMB 91.02 million' (money.prose_amount)."""
-        return prose_amount(value, self.prose, lang, self.prose_grouping)
+        return prose_amount(value, self.prose, lang, self.prose_grouping, self.prose_whole)
 
     def side(self, value: Decimal, keys: tuple[str, ...], lang: str) -> str:
         """A side of a comparison on the page: forms in yuan, tables in their unit."""

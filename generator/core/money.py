@@ -56,11 +56,13 @@ def table_cell(yuan: Decimal | None, unit: str) -> str:
     return grouped(to_unit(yuan, unit))
 
 
-def prose_amount(yuan: Decimal, unit: str, lang: str, grouping: bool = False) -> str:
-    """An amount inside a sentence: '5715.29万元' (grouped: '5,715.29万元') / 'RMB 57.15 million'."""
+def prose_amount(yuan: Decimal, unit: str, lang: str, grouping: bool = False, whole: bool = False) -> str:
+    """An amount inside a sentence: '5715.29万元' (grouped: '5,715.29万元'; `whole`: '839万元' for
+    839.00万元) / 'RMB 57.15 million'."""
     if lang == "zh":
         shown = to_unit(yuan, unit)
-        return f"{grouped(shown) if grouping else plain(shown)}{unit}"
+        places = 0 if whole and shown == shown.to_integral_value() else 2
+        return f"{grouped(shown, places) if grouping else plain(shown, places)}{unit}"
     millions = round_half_up(yuan / MILLION)
     if abs(millions) >= 1:
         return f"RMB {millions:,.2f} million"

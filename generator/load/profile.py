@@ -71,6 +71,7 @@ class Units(Strict):
 
 class Numbers(Strict):
     prose_grouping: bool = Field(False, description="文字中的金额用千分位：9,101.68万元")
+    prose_whole: bool = Field(False, description="文字中的整数金额不写 .00：839万元")
     zero: Literal["blank", "0.00"] = Field("blank", description="表中为零的格")
 
 
@@ -96,6 +97,11 @@ class FunctionList(Strict):
 
 class Narrative(Strict):
     function_list: FunctionList = Field(default_factory=FunctionList)
+    phrases: dict[str, dict] = Field(
+        default_factory=dict,
+        description="按语言改写生成段落的措辞（generator/compute/locale/<lang>.yaml 的同名键）"
+        " / the district's wording of generated phrases, by language (keys of the phrasebooks)",
+    )
 
 
 class Profile(Strict):
@@ -129,11 +135,11 @@ class Profile(Strict):
         return self.tables.titles.get(kind, {}).get(number)
 
 
-def _merge(base: dict, override: dict) -> dict:
+def merge(base: dict, override: dict) -> dict:
     """`override` over `base`: mappings merged key by key, anything else (lists included) replaced."""
     out = dict(base)
     for key, value in override.items():
-        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+        out[key] = merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
     return out
 
 
@@ -155,7 +161,7 @@ def _read(name: str, folders: tuple[Path, ...], seen: tuple[str, ...]) -> tuple[
         base, found = _read(parent, folders, (*seen, parent))
         if base is None:
             return None, found
-        data = _merge(base, {k: v for k, v in data.items()})
+        data = merge(base, {k: v for k, v in data.items()})
     return data, []
 
 
