@@ -163,7 +163,8 @@ def test_a_code_without_last_years_figure_has_no_clause(tmp_path):
 def test_an_authored_purpose_and_an_authored_paragraph(tmp_path):
     purposes = ("purposes:\n  function:\n    \"2010302\": {zh: 会议的保障。, en: meeting support.}\n"
                 "narrative:\n  function_list: {zh: 手写的清单。, en: A list typed by hand.}\nbasic:\n")
-    db = town(tmp_path, **{"basic:\n": purposes})
+    putuo = {"\nyear: 2025\n": "\nprofile: shanghai-putuo\nyear: 2025\n"}  # a format that publishes the list
+    db = town(tmp_path, **{"basic:\n": purposes}, **putuo)
     assert db.paragraphs["function_list"] == (db.paragraphs["function_list"][0], True)
     assert db.paragraphs["function_list"][0]("zh") == "手写的清单。"
     assert db.paragraphs["function_list"][0]("en") == "A list typed by hand."

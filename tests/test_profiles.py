@@ -53,10 +53,16 @@ def pdf_pages(path: Path) -> list[tuple[float, float, str]]:
 
 
 def table_pages(pages, title: str) -> list[tuple[float, float, str]]:
-    """The pages of one table: from the page its title heads to the page before the next title."""
+    """The pages of one table: the page its title heads, and the pages it runs on to (they start
+    with a table row, not with a title or a section heading)."""
     found = [i for i, (_, _, text) in enumerate(pages) if text.lstrip().startswith(title)]
     assert found, title
-    return [pages[i] for i in found]
+    out = [pages[found[0]]]
+    for page in pages[found[0] + 1:]:
+        if re.match(r"\s*(2025年|[一二三四五六七八九十]+、)", page[2]):
+            break
+        out.append(page)
+    return out
 
 
 @pytest.mark.pdf

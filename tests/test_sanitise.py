@@ -297,7 +297,7 @@ def test_built_pages_keep_only_the_generators_figures(hostile_site, hostile):
     (db,) = hostile.budgets
     for lang in ("zh", "en"):
         page = read_page((out / lang / "2024" / "hostile-test" / "index.html").read_text(encoding="utf-8"))
-        assert page.figures and all(text == db.figures[name].show(lang, db.unit) for name, text in page.figures)
+        assert page.figures and all(text == db.figures[name].show(lang, db.display) for name, text in page.figures)
         assert page.cells["01.inc.财政拨款.amount"] != "1.00" and not page.duplicates
 
 

@@ -37,12 +37,14 @@ class Row:
     def __post_init__(self):
         object.__setattr__(self, "values", FrozenMap(self.values))
 
-    def code_parts(self, depth: int) -> list[str]:
-        """The 类/款/项 columns of a classified row: only its own level is filled, as printed."""
+    def code_parts(self, depth: int, full: bool = False) -> list[str]:
+        """The 类/款/项 columns of a classified row: only its own level filled (the reference
+        format), or (`full`) every level of its code: 201 | 03 | 01."""
         parts = [""] * depth
-        if self.level:
-            start = {1: 0, 2: 3, 3: 5}[self.level]
-            parts[self.level - 1] = self.code[start:start + (3 if self.level == 1 else 2)]
+        for level in range(1 if full else self.level, self.level + 1):
+            if level:
+                start = {1: 0, 2: 3, 3: 5}[level]
+                parts[level - 1] = self.code[start:start + (3 if level == 1 else 2)]
         return parts
 
 

@@ -56,6 +56,7 @@ class Tables(Strict):
         default_factory=dict, description="与标准标题不同的表名（按文件种类、表号）")
     total_row: Literal["top", "bottom"] = "top"
     number_label: bool = Field(True, description="表右上角印“部门预算01表”")
+    full_codes: bool = Field(False, description="每行印出完整的类、款、项编码（201 | 03 | 01），而不只本级")
     reporting_label: Kinds | None = Field(None, description="“编报单位”的写法，如 编制部门 / 编制单位")
     when_used: list[str] = Field(
         default_factory=list, description="只在有数时列出的收入来源（01 表的行、02 表的列），如 上级补助收入")
