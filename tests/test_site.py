@@ -442,8 +442,8 @@ def _broken_theme(tmp_path: Path, template: str, old: str, new: str) -> Path:
 
 @pytest.mark.parametrize("template, old, new, what", [
     ("department.html", "<h1>{{ v.department }}</h1>", "<h1>{{ v.department }}{{ nonexistent }}</h1>", "nonexistent"),
-    ("partials/tables.html", "title=v.t(v.table_title(table.number))) }}</span>", "title=v.t(v.table_titel(table.number))) }}</span>",
-     "table_titel"),
+    ("partials/tables.html", "title=v.t(v.table_title(table.number))) }}</span>",
+     "title=v.t(v.table_titel(table.number))) }}</span>", "table_titel"),
     ("year_index.html", "year=year) }}</h1>", "year=yaer) }}</h1>", "yaer"),
     ("page.html", "<h1>{{ page.title }}</h1>", "<h1>{{ page.title }</h1>", "TemplateSyntaxError"),
 ])
