@@ -133,7 +133,8 @@ class Profile(Strict):
         return self.units.table_units.get(number) or self.units.tables or display_unit
 
     def table_title(self, kind: str, number: str) -> Text | None:
-        return self.tables.titles.get(kind, {}).get(number)
+        titles: dict[str, dict[str, Text]] = dict(self.tables.titles)
+        return titles.get(kind, {}).get(number)
 
 
 def merge(base: dict, override: dict) -> dict:
