@@ -133,8 +133,10 @@ class Profile(Strict):
         return self.units.table_units.get(number) or self.units.tables or display_unit
 
     def table_title(self, kind: str, number: str) -> Text | None:
-        titles: dict[str, dict[str, Text]] = dict(self.tables.titles)
-        return titles.get(kind, {}).get(number)
+        for own, titles in self.tables.titles.items():
+            if own == kind:
+                return titles.get(number)
+        return None
 
 
 def merge(base: dict, override: dict) -> dict:
