@@ -17,6 +17,8 @@ from generator.core.diagnostics import Issue, Location, issue
 from generator.core.display import money_text
 from generator.core.labels import Label
 from generator.core.money import ZERO
+from generator.outputs import glance_check
+from generator.present.glance import all_figures
 from generator.reconcile.checks import Report, run
 from generator.reconcile.report import relation
 
@@ -103,11 +105,14 @@ def verify(db: DepartmentBudget, report: Report, html: str, lang: str, what: str
     for key in sorted(set(rendered) - set(expected)):
         found.append(issue("E323", where, key=key))
 
+    known = all_figures(db)  # the named figures and the shares the at-a-glance block shows
     for name, text in page.figures:
-        figure = db.figures.get(name)
+        figure = known.get(name)
         want = figure.show(lang, rule) if figure else None
         if text != want:
             found.append(issue("E324", where, name=name, text=text, expected=want))
+
+    found += glance_check.verify(db, html, lang, what)
 
     # The identities again, on the figures as displayed; other figures come from the ledger.
     as_displayed = {**{k: v for k, v in db.shown.items() if k not in expected}, **rendered}

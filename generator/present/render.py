@@ -23,6 +23,8 @@ from generator.core.money import yuan_text
 from generator.core.sanitise import clean, markdown_html
 from generator.load.model import Project, Text
 from generator.load.profile import ANCHORS
+from generator.present import charts
+from generator.present.glance import Glance, bar_values
 from generator.present.i18n import DEFAULT_LANGUAGES, Catalogues, other_languages
 from generator.reconcile.checks import Report
 
@@ -347,6 +349,14 @@ class View:
     @property
     def special_terms_statement(self) -> str:
         return self.fmt(lb.NO_SPECIAL_TERMS, department=self.department, year=self.year)
+
+    # ---- at a glance (present/glance.py, present/charts.py)
+    @cached_property
+    def glance(self) -> Glance:
+        return Glance(self.db, self.lang, self.t)
+
+    def chart(self, chart) -> Markup:
+        return charts.figure(self.glance, chart, bar_values(self.db))
 
     # ---- reconciliation
     @cached_property
