@@ -156,6 +156,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
              "the text alternative of the chart {chart} differs from the figures: {shown!r}, should be {expected!r}"),
     "E435": ("与上年比较的方向不对：{name} 显示为 {shown}，应为 {expected}",
              "the change from last year goes the wrong way: {name} shows {shown}, should be {expected}"),
+    "E436": ("页面摘要（<meta name=\"description\">）与计算不符：{shown!r}，应为 {expected!r}",
+             "the page's description (<meta name=\"description\">) differs from the figures: {shown!r}, should be {expected!r}"),
     # ---- the theme
     "E401": ("模板错误（生成 {page} 时）：{problem}", "template error (while rendering {page}): {problem}"),
     # ---- the PDF (generator/pdf.py)
@@ -276,6 +278,7 @@ TITLES: dict[str, tuple[str, str]] = {
     "E433": ("图表条目不符", "a chart's bars differ"),
     "E434": ("图表文字说明不符", "a chart's text alternative differs"),
     "E435": ("增减方向不符", "a change goes the wrong way"),
+    "E436": ("页面摘要不符", "the page's description differs"),
     "E401": ("模板错误", "template error"),
     "E402": ("缺少 libharfbuzz-subset0", "libharfbuzz-subset0 missing"),
     "E403": ("PDF 生成失败", "PDF rendering failed"),

@@ -4,7 +4,7 @@ The figures printed in the block are `data-figure` spans, checked by readback.ve
 figure in prose. Here the rest of each chart is checked against the model built again from the
 ledger (present/glance.py): which bars a chart has, each bar's length, the text alternative
 (<title> and <desc>, the desc reading out the figures), and the direction of every change
-(增加 / 减少). A chart that says something the ledger does not stops the build.
+(增加 / 减少), and the page's description (<meta name="description">, its figures included). A chart that says something the ledger does not stops the build.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from generator.compute.budget import DepartmentBudget
 from generator.core.diagnostics import Issue, Location, issue
 from generator.present.charts import bar_width
-from generator.present.glance import Glance, bar_values, change
+from generator.present.glance import Glance, text_in, bar_values, change
 
 
 class _Chart:
@@ -32,8 +32,9 @@ class _Charts(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.charts: list[_Chart] = []
         self.changes: list[tuple[str, str]] = []  # (key, direction)
+        self.description: str | None = None  # <meta name="description">
         self._in: _Chart | None = None
-        self._text: str | None = None  # "title" / "desc" while inside one
+        self.text_in: str | None = None  # "title" / "desc" while inside one
 
     def handle_starttag(self, tag, attrs):
         a = {k: v or "" for k, v in attrs}
@@ -41,9 +42,11 @@ class _Charts(HTMLParser):
             self._in = _Chart(a["data-chart"], a)
             self.charts.append(self._in)
         elif self._in is not None and tag in ("title", "desc"):
-            self._text = tag
+            self.text_in = tag
         elif self._in is not None and tag == "rect" and "data-bar" in a:
             self._in.bars.append((a["data-bar"], a.get("width", "")))
+        if tag == "meta" and a.get("name") == "description":
+            self.description = a.get("content", "")
         if "data-change" in a:
             self.changes.append((a["data-change"], a.get("data-direction", "")))
 
@@ -54,11 +57,11 @@ class _Charts(HTMLParser):
         if tag == "svg":
             self._in = None
         if tag in ("title", "desc"):
-            self._text = None
+            self.text_in = None
 
     def handle_data(self, data):
-        if self._in is not None and self._text:
-            setattr(self._in, self._text, getattr(self._in, self._text) + data)
+        if self._in is not None and self.text_in:
+            setattr(self._in, self.text_in, getattr(self._in, self.text_in) + data)
 
 
 def read_charts(html: str) -> _Charts:
@@ -99,6 +102,10 @@ def verify(db: DepartmentBudget, html: str, lang: str, what: str) -> list[Issue]
                 found.append(issue("E430", where, chart=chart.id, name=name, shown=width, expected=should))
         if desc and desc != g.summary(want):
             found.append(issue("E434", where, chart=chart.id, shown=desc, expected=g.summary(want)))
+    if page.description is not None:
+        wanttext_in = g.description(text_in(db.budget.name, lang))
+        if page.description != wanttext_in:
+            found.append(issue("E436", where, shown=page.description, expected=wanttext_in))
     for key, direction in page.changes:
         c = change(db, key)
         should = c.direction if c is not None else "(none)"

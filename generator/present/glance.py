@@ -46,6 +46,15 @@ CHART_TITLES = {
 PROJECTS_NOTE = L("共{count}个项目，此处列出金额最大的{shown}个。", "{count} projects; the {shown} largest are shown.")
 THREE_PUBLIC = L("\u201c三公\u201d经费", "\u201cThree public expenses\u201d")
 SEP = {"zh": "；", "en": "; "}
+DESCRIPTION = {
+    "department": L("{department}{year}年部门预算：合计{total}", "{department}, {year} department budget: total {total}"),
+    "unit": L("{department}{year}年单位预算：合计{total}", "{department}, {year} unit budget: total {total}"),
+}
+DESCRIPTION_CHANGE = {"up": L("，比上年增加{amount}（{percent}）", ", up {amount} ({percent}) on last year"),
+                      "down": L("，比上年减少{amount}（{percent}）", ", down {amount} ({percent}) on last year"),
+                      "same": L("，与上年持平", ", the same as last year")}
+DESCRIPTION_LARGEST = L("；最大的支出功能为{function}{amount}。", "; the largest function is {function}, {amount}.")
+DESCRIPTION_END = L("。", ".")
 
 
 @dataclass(frozen=True)
@@ -74,7 +83,7 @@ class Change:
     percent: str  # figure name: change.<key>.pct
 
 
-def _text(label, lang: str) -> str:
+def text_in(label, lang: str) -> str:
     """A label or an authored text in `lang` as View.t has it without catalogues (read-back, tests)."""
     if isinstance(label, Label):
         return label[lang] if lang in label else label("en")
@@ -126,7 +135,7 @@ class Glance:
     def __init__(self, db: DepartmentBudget, lang: str, t=None):
         self.db = db
         self.lang = lang
-        self.t = t or (lambda label: _text(label, lang))
+        self.t = t or (lambda label: text_in(label, lang))
         self.figures = all_figures(db)
         self.rule = db.display
 
@@ -144,6 +153,18 @@ class Glance:
 
     def direction_word(self, c: Change) -> str:
         return self.t({"up": UP, "down": DOWN, "same": SAME}[c.direction])
+
+    def description(self, department: str) -> str:
+        """The page's <meta name="description">: the total, the change, the largest function."""
+        text = self.t(DESCRIPTION[self.db.kind]).format(department=department, year=self.db.year, total=self.show("total"))
+        c = self.total_change
+        if c is not None:
+            text += self.t(DESCRIPTION_CHANGE[c.direction]).format(amount=self.show(c.amount), percent=self.show(c.percent))
+        functions = self.functions().bars
+        if functions:
+            top = functions[0]
+            return text + self.t(DESCRIPTION_LARGEST).format(function=top.label, amount=self.show(top.name))
+        return text + self.t(DESCRIPTION_END)
 
     # ---- the charts
     def charts(self) -> list[Chart]:
