@@ -94,9 +94,9 @@ def table(g: Glance, chart: Chart) -> Markup:
         for c in changes:
             label = next(b.label for b in chart.bars if b.name == c.key)
             out.append(f'<li data-change="{escape(c.key)}" data-direction="{c.direction}">{escape(label)}'
-                       f'{"：" if g.lang == "zh" else ": "}{escape(g.direction_word(c))}')
+                       f'{escape(g.text("COLON"))}{escape(g.direction_word(c))}')
             if c.direction != "same":
-                sep = "，" if g.lang == "zh" else ", "
+                sep = escape(g.text("COMMA"))
                 out.append(f' {_figure_span(g, c.amount, "span")}{sep}{_figure_span(g, c.percent, "span")}')
             out.append("</li>")
         out.append("</ul>")

@@ -45,7 +45,14 @@ CHART_TITLES = {
 }
 PROJECTS_NOTE = L("共{count}个项目，此处列出金额最大的{shown}个。", "{count} projects; the {shown} largest are shown.")
 THREE_PUBLIC = L("\u201c三公\u201d经费", "\u201cThree public expenses\u201d")
-SEP = {"zh": "；", "en": "; "}
+LIST_SEP = L("；", "; ")
+COMMA = L("，", ", ")
+COLON = L("：", ": ")
+NOTED = L("{label}（{note}）", "{label} ({note})")
+WITH_SHARE = L("{amount}（{share}）", "{amount} ({share})")
+LAST_YEAR_WAS = L("（上年 ", "(last year ")
+CLOSE = L("）", ")")
+SUMMARY = L("{title}：{items}。", "{title}: {items}.")
 DESCRIPTION = {
     "department": L("{department}{year}年部门预算：合计{total}", "{department}, {year} department budget: total {total}"),
     "unit": L("{department}{year}年单位预算：合计{total}", "{department}, {year} unit budget: total {total}"),
@@ -166,6 +173,15 @@ class Glance:
             return text + self.t(DESCRIPTION_LARGEST).format(function=top.label, amount=self.show(top.name))
         return text + self.t(DESCRIPTION_END)
 
+    def description_figures(self) -> list[str]:
+        """The figures the description says, in order."""
+        out = [self.show("total")]
+        c = self.total_change
+        if c is not None and c.direction != "same":
+            out += [self.show(c.amount), self.show(c.percent)]
+        functions = self.functions().bars
+        return out + ([self.show(functions[0].name)] if functions else [])
+
     # ---- the charts
     def charts(self) -> list[Chart]:
         charts = [self.sources(), self.kinds(), self.functions(), self.projects(), self.three_public()]
@@ -223,14 +239,16 @@ class Glance:
         """The chart in one sentence: every bar's label and figures, as its table has them."""
         parts = []
         for bar in chart.bars:
-            label = f"{bar.label}（{bar.note}）" if bar.note and self.lang == "zh" else \
-                f"{bar.label} ({bar.note})" if bar.note else bar.label
-            text = f"{label} {self.show(bar.name)}"
+            label = self.text("NOTED", label=bar.label, note=bar.note) if bar.note else bar.label
+            amount = self.show(bar.name)
             if bar.share:
-                text += f"（{self.show(bar.share)}）" if self.lang == "zh" else f" ({self.show(bar.share)})"
-            parts.append(text)
-        end = "。" if self.lang == "zh" else "."
-        return f"{chart.title}{'：' if self.lang == 'zh' else ': '}{SEP.get(self.lang, '; ').join(parts)}{end}"
+                amount = self.text("WITH_SHARE", amount=amount, share=self.show(bar.share))
+            parts.append(f"{label} {amount}")
+        return self.text("SUMMARY", title=chart.title, items=self.text("LIST_SEP").join(parts))
+
+    def summary_figures(self, chart: Chart) -> list[str]:
+        """The figures the summary reads out, in order (what the read-back looks for in a <desc>)."""
+        return [self.show(n) for bar in chart.bars for n in (bar.name, bar.share) if n]
 
 
 def bar_values(db: DepartmentBudget) -> dict[str, Decimal]:
