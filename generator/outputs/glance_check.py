@@ -17,8 +17,7 @@ from html.parser import HTMLParser
 from generator.compute.budget import DepartmentBudget
 from generator.core.diagnostics import Issue, Location, issue
 from generator.present.charts import bar_width
-from generator.present.glance import Glance, text_in, bar_values, change
-
+from generator.present.glance import Glance, bar_values, change, text_in
 
 _NUMBER = re.compile(r"\d[\d,.]*\s*(?:%|万元|元|million|yuan)|RMB\s*\d")  # an amount or a share
 
