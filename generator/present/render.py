@@ -26,6 +26,7 @@ from generator.load.profile import ANCHORS
 from generator.present import charts
 from generator.present.glance import Glance, bar_values
 from generator.present.i18n import DEFAULT_LANGUAGES, Catalogues, other_languages
+from generator.present.plain import Plain
 from generator.reconcile.checks import Report
 
 # A bullet list whose items already carry their own numbers — （一）, (1), 1. or 1、 — as the
@@ -357,6 +358,11 @@ class View:
 
     def chart(self, chart) -> Markup:
         return charts.figure(self.glance, chart, bar_values(self.db))
+
+    @cached_property
+    def plain(self) -> Plain:
+        """The reconciliation in plain words (present/plain.py)."""
+        return Plain(self)
 
     # ---- reconciliation
     @cached_property
