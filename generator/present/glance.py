@@ -223,8 +223,6 @@ class Glance:
             bars.append(Bar(key, self.t(label), note=self.t(THIS_YEAR)))
             if f"last_year.{key}" in self.figures:
                 bars.append(Bar(f"last_year.{key}", self.t(label), note=self.t(LAST_YEAR)))
-        if all(_value(self.figures, b.name) == ZERO for b in bars):
-            return Chart("three_public", self.t(CHART_TITLES["three_public"]), ())
         return Chart("three_public", self.t(CHART_TITLES["three_public"]), tuple(bars))
 
     def changes(self, chart: Chart) -> list[Change]:
