@@ -1,12 +1,11 @@
 """What citizens see of the reconciliation: reconciliation.json beside each department page and
-the page's own reconciliation section (themes/budget/templates/partials/document.html)."""
+the page's own reconciliation section (themes/budget/templates/partials/reconciliation.html)."""
 
 from __future__ import annotations
 
 import json
 import re
 from decimal import Decimal
-from html.parser import HTMLParser
 
 import pytest
 
@@ -55,70 +54,28 @@ def test_the_json_shows_the_key_figures(site):
             performance["right"]["value"]) == ("<=", "52951000", "52951000")
 
 
-class _Section(HTMLParser):
-    """The rows and group headings of <section id="reconciliation">."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.depth = 0  # > 0 inside the section
-        self.rows: list[str] = []  # the class of every <tr> in a tbody
-        self.cells: list[list[str]] = []
-        self.summaries: list[str] = []
-        self._in_summary = self._in_tbody = False
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "section" and a.get("id") == "reconciliation":
-            self.depth = 1
-            return
-        if not self.depth:
-            return
-        if tag == "section":
-            self.depth += 1
-        if tag in ("summary", "h3"):
-            self._in_summary, self._text = True, []
-        elif tag == "tbody":
-            self._in_tbody = True
-        elif tag == "tr" and self._in_tbody:
-            self.rows.append(a.get("class", ""))
-            self.cells.append([])
-        elif tag in ("td", "th") and self._in_tbody:
-            self._text = []
-
-    def handle_endtag(self, tag):
-        if not self.depth:
-            return
-        if tag == "section":
-            self.depth -= 1
-        elif tag in ("summary", "h3") and self._in_summary:
-            self.summaries.append(" ".join("".join(self._text).split()))
-            self._in_summary = False
-        elif tag == "tbody":
-            self._in_tbody = False
-        elif tag in ("td", "th") and self._in_tbody:
-            self.cells[-1].append("".join(self._text).strip())
-
-    def handle_data(self, data):
-        if self.depth:
-            self._text.append(data)
-
-
-@pytest.mark.parametrize("lang, count, agrees", [("zh", r"共 (\d+) 项", "相符"), ("en", r"(\d+) comparisons", "agrees")])
+@pytest.mark.parametrize("lang, count, agrees", [("zh", r"(\d+) 项", "相符"), ("en", r"(\d+) checks", "holds")])
 def test_the_page_shows_the_same_reconciliation(seed_report, site, seed, lang, count, agrees):
+    """The page's section (partials/reconciliation.html, in plain words: tests/test_glance.py): one
+    statement, then every identity, grouped by check, each with both amounts and its result."""
+    from test_site import parse, squash
+
     html = (site / lang / "2024" / SLUG / "index.html").read_text(encoding="utf-8")
-    section = _Section()
-    section.feed(html)
+    section = parse(html).find("section", id="reconciliation")
     data = _json(site, lang)["outcomes"]
-    assert len(section.rows) == len(data) == len(seed_report.outcomes)
-    assert set(section.rows) == {"ok"}
+    items = section.find("details").find_all("li")
+    assert len(items) == len(data) == len(seed_report.outcomes)
+    assert {i.attrs["class"] for i in items} == {"ok"}
+    assert str(len(data)) in squash(section.find("p").text())
     # one group per check, in order, each announcing its number of comparisons
-    assert [s.split()[1] for s in section.summaries] == [c.id for c in CHECKS]
-    announced = [int(re.search(count, s).group(1)) for s in section.summaries]
+    groups = section.find("details").find_all("section")
+    assert len(groups) == len(CHECKS)
+    announced = [int(re.search(count, squash(g.find("h3").text())).group(1)) for g in groups]
     assert announced == [sum(1 for o in data if o["check"] == c.id) for c in CHECKS]
-    assert sum(announced) == len(data)
-    # every row names its identity, both sides and the result
-    name = "zh" if lang == "zh" else "en"
-    assert [cells[0] for cells in section.cells] == [o["name"][name] for o in data]
-    assert {cells[3] for cells in section.cells} == {agrees}
-    assert all(cells[1] and cells[2] for cells in section.cells)
+    assert [len(g.find_all("li")) for g in groups] == announced
+    # every item names its identity, both amounts and the result
+    for item, o in zip(items, data):
+        spans = item.find_all("span")
+        assert squash(spans[0].text()) and squash(spans[2].text()) == agrees
+        relation = " ≤ " if o["relation"] == "<=" else " = "
+        assert relation in spans[0].text() and relation in spans[1].text()
