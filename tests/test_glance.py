@@ -149,9 +149,11 @@ def test_the_rendered_page_reads_back_clean(page_and_db):
 
 @pytest.mark.parametrize("plant, code", [
     # a bar a little too long
-    (lambda h: re.sub(r'width="[\d.]+"( height="12" rx="2" data-bar="income\.其他收入")', r'width="99.99"\1', h, count=1), "E430"),
+    (lambda h: re.sub(r'width="[\d.]+"( height="12" rx="2" data-bar="income\.其他收入")', r'width="99.99"\1', h,
+                      count=1), "E430"),
     # a figure beside a bar
-    (lambda h: h.replace('<tspan data-figure="income.其他收入">345.29万元', '<tspan data-figure="income.其他收入">354.29万元', 1), "E324"),
+    (lambda h: h.replace('<tspan data-figure="income.其他收入">345.29万元', '<tspan data-figure="income.其他收入">354.29万元',
+                         1), "E324"),
     # a figure in the chart's text alternative
     (lambda h: re.sub(r"(<desc[^>]*>[^<]*?)345\.29万元", r"\g<1>354.29万元", h, count=1), "E434"),
     # the text alternative taken away
@@ -240,7 +242,8 @@ def test_metadata_is_escaped(tmp_path):
 
 # ---------------------------------------------------------------- the reconciliation in plain words
 
-_KEYS = re.compile(r"\b\d{2}表|\b(?:project|form|procurement|inc|exp)\.|\.(?:total|amount|basic|project)\b|total 合计|[A-Za-z]+\.\d")
+_KEYS = re.compile(r"\b\d{2}表|\b(?:project|form|procurement|inc|exp)\.|\.(?:total|amount|basic|project)\b"
+                   r"|total 合计|[A-Za-z]+\.\d")
 
 
 @pytest.mark.parametrize("lang", LANGS)
