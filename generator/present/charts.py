@@ -110,7 +110,8 @@ def figure(g: Glance, chart: Chart, values: dict[str, Decimal]) -> Markup:
              f'<figcaption id="{cid}-cap" class="chart-caption">{escape(chart.title)}</figcaption>',
              str(svg(g, chart, values))]
     if chart.note:
-        parts.append(f'<p class="chart-note">{escape(chart.note)}</p>')
+        note = str(escape(chart.note)).replace("{count}", _figure_span(g, "projects.count", "span"))
+        parts.append(f'<p class="chart-note">{note}</p>')
     parts.append(f'<details class="chart-data"><summary>{escape(g.t(gl.TABLE))}</summary>{table(g, chart)}</details>')
     parts.append("</figure>")
     return Markup("".join(parts))

@@ -209,8 +209,8 @@ class Glance:
                           key=lambda p: (-project_amount(p), p.id))
         shown = projects[:TOP_PROJECTS]
         bars = [Bar(f"project.{p.id}", self.t(p.name), f"share.project.{p.id}") for p in shown]
-        count = self.figures["projects.count"].show(self.lang, self.rule)
-        note = self.t(PROJECTS_NOTE).format(count=count, shown=len(shown)) if len(projects) > len(shown) else ""
+        # "{count}" stays: charts.py puts the count there as a figure span, read back like the others
+        note = self.t(PROJECTS_NOTE).format(count="{count}", shown=len(shown)) if len(projects) > len(shown) else ""
         return Chart("projects", self.t(CHART_TITLES["projects"]), tuple(bars), note)
 
     def three_public(self) -> Chart:
