@@ -19,7 +19,7 @@ from generator.present import glance as gl
 from generator.present.glance import Chart, Glance
 
 WIDTH = 360  # the viewBox: about a 390 px phone's content width, so text is ~13 px there
-BAR_MAX = Decimal(200)  # the longest bar; its figures follow it on the same line
+BAR_MAX = Decimal(180)  # the longest bar; its figures follow it on the same line (RMB 91.02 million 100.00%)
 ROW = 40  # height of one bar's row: its label above, the bar below
 LABEL_SIZE = 13
 VALUE_SIZE = 12
