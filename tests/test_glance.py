@@ -288,3 +288,15 @@ def test_one_unit_when_the_sides_are_printed_in_different_units(content):
     assert item.left == f"{round_half_up(o.left_shown / 10000):,.2f}万元"
     assert "lianqin" not in item.text and "项目 " not in item.text
     assert CONTENT.is_dir()
+
+
+def test_og_url_only_with_an_absolute_site_url(tmp_path):
+    content = make_content(tmp_path, {"2024/anting-city-operations.yaml": seed_text()})
+    out = tmp_path / "out"
+    result = run_pelican(content, out, "BUDGET_PDF=false", 'SITEURL="https://budget.example.gov.cn/jd"', "RELATIVE_URLS=false",
+                         cache=tmp_path / "cache")
+    assert result.returncode == 0, result.stdout + result.stderr
+    head = parse((out / "en" / "2024" / "anting-city-operations" / "index.html").read_text(encoding="utf-8")).find("head")
+    url = head.find("meta", property="og:url")
+    assert url.attrs["content"] == "https://budget.example.gov.cn/jd/en/2024/anting-city-operations/"
+    assert head.find("link", rel="icon").attrs["href"] == "https://budget.example.gov.cn/jd/theme/favicon.svg"
