@@ -199,10 +199,31 @@ class Plain:
             return self.v.fmt(IN_TABLE, table=self.table_name(number),
                               what=" + ".join(self._cell_text(k, with_table=False) for k in keys))
         if len(keys) > MANY:
-            numbers = sorted({c[0] for c in cells if c})
+            return self._by_row(keys)
+        return " + ".join(self.name(k) for k in keys)
+
+    def _by_row(self, keys: tuple[str, ...]) -> str:
+        """Many figures of several tables: one part per table row, its columns listed (05 合计 + 06 合计 +
+        02 事业收入 + 其他收入 …); the count of figures where that is still too long."""
+        rows: dict[tuple[str, str], list[str]] = {}
+        for k in keys:
+            cell = self.cells.get(k)
+            rows.setdefault((cell[0], cell[1]) if cell else (k, ""), []).append(k)
+        if len(rows) > MANY:
+            numbers = sorted({c[0] for c in (self.cells.get(k) for k in keys) if c})
             tables = self.t(TABLE_SEP).join(self.table_name(n) for n in numbers)
             return self.v.fmt(SUM_IN if numbers else SUM_OF, n=len(keys), tables=tables)
-        return " + ".join(self.name(k) for k in keys)
+        parts = []
+        for (number, _), members in rows.items():
+            cell = self.cells.get(members[0])
+            if cell is None or len(members) == 1:
+                parts.append(self.name(members[0]))
+                continue
+            _, _, row, _, code = cell
+            columns = " + ".join(self.t(self.cells[k][3]) for k in members if self.cells[k][3] is not None)
+            what = self.v.fmt(ROW_COL, row=self._row(row, code), col=columns) if row is not None else columns
+            parts.append(self.v.fmt(IN_TABLE, table=self.table_name(number), what=what))
+        return " + ".join(parts)
 
     # ---- amounts, one unit per comparison
     def amounts(self, o: Outcome) -> tuple[str, str]:
