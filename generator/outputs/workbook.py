@@ -121,6 +121,21 @@ def _width(table) -> int:
     return (3 if table.layout == "classified" else 2) + len(table.columns)
 
 
+def _text_width(value: Any) -> int:
+    text = f"{value:,.2f}" if isinstance(value, Decimal) else str(value)
+    return sum(2 if ord(c) > 0x2E7F else 1 for c in text)  # a CJK character is two columns wide
+
+
+def _fit(ws, width: int, first_row: int = 1) -> None:
+    """Columns as wide as their widest cell below the title (at most 48), printed landscape on one page wide."""
+    for col in range(1, width + 1):
+        cells = [ws.cell(row=r, column=col).value for r in range(first_row, ws.max_row + 1)]
+        ws.column_dimensions[get_column_letter(col)].width = min(48, max([10, *(_text_width(v) + 2 for v in cells if v)]))
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def _line_items(wb: Workbook, items: list[dict[str, Any]]) -> None:
     ws = wb.create_sheet("明细 Line items")
     fields = dd.LINE_ITEMS.fields
@@ -132,6 +147,7 @@ def _line_items(wb: Workbook, items: list[dict[str, Any]]) -> None:
     for cell in ws[1] + ws[2]:
         cell.font = BOLD
     ws.freeze_panes = "A3"
+    _fit(ws, len(fields))
 
 
 def _deterministic(data: bytes) -> bytes:
@@ -171,10 +187,7 @@ def workbook(db: DepartmentBudget, data: dict[str, Any], items: list[dict[str, A
         for note in table.notes:
             ws.cell(row=sheet.row, column=1, value=f"{note.zh} / {note.en}")
             sheet.row += 1
-        for col in range(1, width + 1):
-            ws.column_dimensions[get_column_letter(col)].width = 14
-        ws.column_dimensions["B"].width = 28
-        ws.column_dimensions["C" if table.layout == "classified" else "B"].width = 28
+        _fit(ws, width, first_row=4)
     _line_items(wb, items)
     buf = io.BytesIO()
     wb.save(buf)
