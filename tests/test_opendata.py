@@ -195,11 +195,31 @@ def test_the_workbook_read_back_equals_data_json(site, content):
         assert [Decimal(repr(a)) for a in amounts] == [Decimal(r["amount_yuan"]) for r in rows]
 
 
-def test_the_workbook_is_the_same_bytes_every_time(seed, seed_report):
+def test_the_workbook_is_the_same_bytes_every_time(seed, monkeypatch):
+    """No date of the build in the file: openpyxl's own `modified` (the time of saving) is replaced."""
+    import datetime as dt
+    import io
+    import zipfile
+
     from generator.outputs.opendata import data_json, line_item_rows
 
     first = workbook(seed, data_json(seed), line_item_rows(seed))
+
+    class Later(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return dt.datetime(2031, 5, 6, 7, 8, 9, tzinfo=tz)
+
+    import types
+
+    import openpyxl.writer.excel as excel
+
+    monkeypatch.setattr(excel, "datetime", types.SimpleNamespace(datetime=Later, timezone=dt.timezone))
     assert workbook(seed, data_json(seed), line_item_rows(seed)) == first
+    with zipfile.ZipFile(io.BytesIO(first)) as z:
+        props = z.read("docProps/core.xml").decode()
+        assert {i.date_time for i in z.infolist()} == {(2000, 1, 1, 0, 0, 0)}
+    assert f"<dcterms:modified xsi:type=\"dcterms:W3CDTF\">{seed.year}-01-01T00:00:00Z</dcterms:modified>" in props
 
 
 @pytest.mark.pdf  # LibreOffice takes a few seconds

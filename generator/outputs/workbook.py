@@ -150,15 +150,23 @@ def _line_items(wb: Workbook, items: list[dict[str, Any]]) -> None:
     _fit(ws, len(fields))
 
 
-def _deterministic(data: bytes) -> bytes:
-    """The same bytes for the same workbook: every zip entry with a fixed time, in the same order."""
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def _deterministic(data: bytes, stamp: datetime) -> bytes:
+    """The same bytes for the same workbook: every zip entry with a fixed time, in the same order, and the
+    document's `modified` date (openpyxl sets it to the time of saving) its fixed `created` date."""
     out = io.BytesIO()
+    fixed = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             entry = zipfile.ZipInfo(info.filename, FIXED_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            dst.writestr(entry, src.read(info.filename))
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _MODIFIED.sub(lambda m: m[1] + fixed + m[2], content)
+            dst.writestr(entry, content)
     return out.getvalue()
 
 
@@ -191,4 +199,4 @@ def workbook(db: DepartmentBudget, data: dict[str, Any], items: list[dict[str, A
     _line_items(wb, items)
     buf = io.BytesIO()
     wb.save(buf)
-    return _deterministic(buf.getvalue())
+    return _deterministic(buf.getvalue(), stamp)
