@@ -294,3 +294,30 @@ def test_the_data_page_explains_every_field_of_every_file(site, content, lang):
     assert 'href="../../data/datapackage.json"' in html and 'href="../../data/schema/data.schema.json"' in html
     for db, _ in folders(site, content):
         assert f'href="../../data/{db.year}/{db.slug}/datapackage.json"' in html
+
+
+def test_a_name_typed_like_a_formula_stays_text(tmp_path):
+    """Names are untrusted: in the CSVs a cell starting like a formula gets an apostrophe, in the workbook it is a
+    text cell (never a formula or an error code)."""
+    import io
+
+    from conftest import make_content, seed_text
+
+    from generator.outputs.opendata import OpenData
+    from generator.pipeline import load_content
+
+    hostile = '=HYPERLINK("http://example.invalid","点击")'
+    text = seed_text().replace("      zh: 联勤队伍组建\n      en: Formation of the Joint Duty Team",
+                               f"      zh: '{hostile}'\n      en: '#N/A'")
+    assert hostile in text
+    root = make_content(tmp_path, {"2024/anting-city-operations.yaml": text})
+    content = load_content(root, root=tmp_path)
+    assert not [i for i in content.issues if i.code.startswith("E")], [i.format("en") for i in content.issues]
+    files = OpenData(content.budgets, content.report).files
+    rows = list(csv.DictReader(files["data/2024/anting-city-operations/line-items.csv"].lstrip("\ufeff").splitlines()))
+    names = {(r["project_name_zh"], r["project_name_en"]) for r in rows if r["project_id"] == "lianqin"}
+    assert names == {("'" + hostile, "#N/A")}
+    wb = load_workbook(io.BytesIO(files["data/2024/anting-city-operations/budget.xlsx"]))
+    cells = [c for row in wb.worksheets[-1].iter_rows() for c in row if c.value in (hostile, "#N/A")]
+    assert len(cells) == 2 * len([r for r in rows if r["project_id"] == "lianqin"]) > 0
+    assert {c.data_type for c in cells} == {"s"}

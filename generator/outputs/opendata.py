@@ -46,12 +46,22 @@ def yuan(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-def csv_text(header: list[str], rows: Iterable[dict[str, Any]]) -> str:
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would read a cell starting so as a formula
+
+
+def inert(value: str) -> str:
+    """A text cell a spreadsheet shows as text: one starting like a formula (a typed name "=HYPERLINK(…)")
+    gets a leading apostrophe, as OWASP advises against CSV injection."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def csv_text(spec: dd.FileSpec, rows: Iterable[dict[str, Any]]) -> str:
+    texts = [f.name for f in spec.fields if f.type == "string"]
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=header, lineterminator="\r\n")
+    w = csv.DictWriter(buf, fieldnames=spec.header, lineterminator="\r\n")
     w.writeheader()
     for row in rows:
-        w.writerow(row)
+        w.writerow({**row, **{k: inert(row[k]) for k in texts if isinstance(row.get(k), str)}})
     return "\ufeff" + buf.getvalue()  # UTF-8 with a BOM, for spreadsheets
 
 
@@ -188,13 +198,13 @@ def document_files(db: DepartmentBudget, report: Report) -> dict[str, str | byte
     """The files of one document, by name in its folder."""
     files: dict[str, str | bytes] = {}
     items = line_item_rows(db)
-    files[dd.LINE_ITEMS.path] = csv_text(dd.LINE_ITEMS.header, items)
+    files[dd.LINE_ITEMS.path] = csv_text(dd.LINE_ITEMS, items)
     tables = {number: table_rows(db, number) for number in db.tables}
     for number, rows in tables.items():
-        files[f"table-{number}.csv"] = csv_text(dd.TABLES.header, rows)
+        files[f"table-{number}.csv"] = csv_text(dd.TABLES, rows)
     used = codes_used(db)
     for kind in ("functional", "economic"):
-        files[f"{kind}.csv"] = csv_text(dd.CATALOGUE.header, catalogue_rows(db.ledger.catalogue, kind, used[kind]))
+        files[f"{kind}.csv"] = csv_text(dd.CATALOGUE, catalogue_rows(db.ledger.catalogue, kind, used[kind]))
     data = data_json(db)
     files[dd.DATA_JSON.path] = dumps(data)
     files[dd.RECONCILIATION_JSON.path] = dumps(reconciliation_json(db, report))
@@ -223,7 +233,7 @@ class OpenData:
             catalogues.setdefault(db.year, db.ledger.catalogue)
         for year, cat in sorted(catalogues.items()):
             for kind in ("functional", "economic"):
-                self.files[f"data/catalogue/{year}/{kind}.csv"] = csv_text(dd.CATALOGUE.header, catalogue_rows(cat, kind))
+                self.files[f"data/catalogue/{year}/{kind}.csv"] = csv_text(dd.CATALOGUE, catalogue_rows(cat, kind))
         self.files["data/schema/data.schema.json"] = dumps(packages.data_schema())
         self.files["data/datapackage.json"] = dumps(packages.site_package(budgets, sorted(catalogues)))
 

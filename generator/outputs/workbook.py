@@ -18,6 +18,7 @@ from itertools import zip_longest
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
@@ -41,6 +42,17 @@ def _sheet_name(number: str, title: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", "", f"{number} {title}")[:31]
 
 
+def _put(ws, row: int, column: int, value: Any):
+    """A cell; text always as text, never a formula or an error code ("=…", "#N/A" typed in a name),
+    without the control characters a workbook cannot hold."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
 class _Sheet:
     def __init__(self, ws, number_format: str):
         self.ws, self.row, self.fmt = ws, 1, number_format
@@ -49,7 +61,7 @@ class _Sheet:
         for col, value in enumerate(values, start=1):
             if value is None:
                 continue
-            cell = self.ws.cell(row=self.row, column=col, value=value)
+            cell = _put(self.ws, self.row, col, value)
             if isinstance(value, Decimal):
                 cell.number_format = self.fmt
             if bold:
@@ -60,12 +72,12 @@ class _Sheet:
 
     def head(self, title: tuple[str, str], reporting: str, unit: str, width: int) -> None:
         for text, size in ((title[0], 14), (title[1], 11)):
-            self.ws.cell(row=self.row, column=1, value=text).font = Font(bold=True, size=size)
+            _put(self.ws, self.row, 1, text).font = Font(bold=True, size=size)
             self.ws.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=width)
             self.ws.cell(row=self.row, column=1).alignment = Alignment(horizontal="center")
             self.row += 1
-        self.ws.cell(row=self.row, column=1, value=reporting)
-        self.ws.cell(row=self.row, column=width, value=unit).alignment = Alignment(horizontal="right")
+        _put(self.ws, self.row, 1, reporting)
+        _put(self.ws, self.row, width, unit).alignment = Alignment(horizontal="right")
         self.row += 1
 
 
@@ -139,11 +151,14 @@ def _fit(ws, width: int, first_row: int = 1) -> None:
 def _line_items(wb: Workbook, items: list[dict[str, Any]]) -> None:
     ws = wb.create_sheet("明细 Line items")
     fields = dd.LINE_ITEMS.fields
-    ws.append([f.title.zh for f in fields])
-    ws.append([f.title.en for f in fields])
-    for row in items:
-        ws.append([Decimal(row[f.name]) if f.type == "number" else row[f.name] for f in fields])
-        ws.cell(row=ws.max_row, column=len(fields)).number_format = "#,##0.00"
+    rows: list[list[Any]] = [[f.title.zh for f in fields], [f.title.en for f in fields]]
+    rows += [[Decimal(row[f.name]) if f.type == "number" else row[f.name] for f in fields] for row in items]
+    for r, values in enumerate(rows, start=1):
+        for c, value in enumerate(values, start=1):
+            if value != "":
+                cell = _put(ws, r, c, value)
+                if isinstance(value, Decimal):
+                    cell.number_format = "#,##0.00"
     for cell in ws[1] + ws[2]:
         cell.font = BOLD
     ws.freeze_panes = "A3"
@@ -193,7 +208,7 @@ def workbook(db: DepartmentBudget, data: dict[str, Any], items: list[dict[str, A
         layout = _balance if table.sides else _classified if table.layout == "classified" else _single  # any other: row by row
         layout(sheet, table, unit)
         for note in table.notes:
-            ws.cell(row=sheet.row, column=1, value=f"{note.zh} / {note.en}")
+            _put(ws, sheet.row, 1, f"{note.zh} / {note.en}")
             sheet.row += 1
         _fit(ws, width, first_row=4)
     _line_items(wb, items)
