@@ -43,7 +43,7 @@ INSTALL = "run scripts/dev test (it installs chromium, default-jre-headless, nod
 # Every page kind of the example site.
 PAGE_KINDS = ["index.html", "zh/index.html", "en/index.html", "zh/2024/index.html", "en/2024/index.html",
               "zh/2024/anting-city-operations/index.html", "en/2024/anting-city-operations/index.html",
-              "zh/about/index.html", "en/about/index.html"]
+              "zh/about/index.html", "en/about/index.html", "zh/data/index.html", "en/data/index.html"]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 

@@ -89,20 +89,22 @@ def test_pseudo_language_site_renders_in_its_own_strings(pseudo_site):
     page = (pseudo_site / "xx" / "2024" / "anting-city-operations" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="en-XA">' in page
     # theme strings (catalogue), labels (catalogue by their English), narrative (phrasebook)
-    for text in ["⟦Skip to content⟧", "⟦Contents⟧", "⟦Download PDF⟧" if "pdf" in page.lower() else "⟦Data (JSON)⟧",
+    for text in ["⟦Skip to content⟧", "⟦Contents⟧", "⟦Download PDF⟧" if "pdf" in page.lower() else "⟦Download this budget⟧",
                  "⟦Summary of revenue and expenditure⟧", "⟦Reporting unit⟧: ", "⟦Personnel⟧",
                  "⟦, the budgeted revenue of ⟧", "⟦. Main reasons: ⟧", "⟦, as follows:⟧", "⟦Appendix: reconciliation⟧"]:
         assert text in page, text
     # no theme string left in English: each of them is wrapped
-    for text in ["Skip to content", "All years", "Supervising budget department: ", "Tables as CSV: "]:
+    for text in ["Skip to content", "All years", "Supervising budget department: ", "Download this budget"]:
         assert re.search(rf"(?<!⟦){re.escape(text)}", page) is None, text
     # the figures in the pseudo sentences are still filled in and read back (the build verified them)
     english = (pseudo_site / "en" / "2024" / "anting-city-operations" / "index.html").read_text(encoding="utf-8")
     assert page.count('data-figure="') == english.count('data-figure="') >= 50
     for name in ["index.html", "2024/index.html"]:
         assert "⟦" in (pseudo_site / "xx" / name).read_text(encoding="utf-8")
-    csv = (pseudo_site / "xx" / "2024" / "anting-city-operations" / "table-01.csv").read_text(encoding="utf-8-sig")
-    assert "⟦Total revenue⟧" in csv
+    # the data files are the same for every language: written once under data/, none per language
+    assert not list((pseudo_site / "xx").rglob("*.csv")) and not list((pseudo_site / "xx").rglob("data.json"))
+    assert (pseudo_site / "data" / "2024" / "anting-city-operations" / "table-01.csv").exists()
+    assert "⟦Open data⟧" in (pseudo_site / "xx" / "data" / "index.html").read_text(encoding="utf-8")
 
 
 def test_pseudo_language_does_not_change_the_others(pseudo_site):

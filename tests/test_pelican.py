@@ -160,6 +160,7 @@ def test_the_written_page_is_the_verified_page(tmp_path, monkeypatch):
         assert (out / name).read_bytes() == verified[name].encode()
     # every file of the budget site went through the writer (and its content_written signal)
     budget_files = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()
-                    and p.relative_to(out).parts[0] in ("zh", "en", "index.html") and "about" not in p.parts}
+                    and p.relative_to(out).parts[0] in ("zh", "en", "data", "index.html") and "about" not in p.parts}
     assert budget_files and budget_files <= set(written), budget_files - set(written)
     assert {name for name in budget_files if name.endswith((".json", ".csv", ".pdf"))}
+    assert {name for name in budget_files if name.startswith("data/") and name.endswith((".json", ".csv", ".xlsx"))}

@@ -151,8 +151,8 @@ def test_the_figures_of_the_narrative(documents, document):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("document", TEXTS)
 def test_the_published_data_json_holds_every_printed_cell(site, document, lang):
-    """What a citizen downloads (data.json beside each page) reproduces every printed cell."""
-    folder = site / lang / str(YEAR) / SLUG / ("benbu" if document == "unit" else "")
+    """What a citizen downloads (data.json in the document's data folder) reproduces every printed cell."""
+    folder = site / "data" / str(YEAR) / SLUG / ("benbu" if document == "unit" else "")
     data = json.loads((folder / "data.json").read_text(encoding="utf-8"))
     assert data["document"]["kind"] == document
     published = {key: Decimal(value) for table in data["tables"].values() for key, value in table["cells"].items()}

@@ -1,4 +1,4 @@
-"""What citizens see of the reconciliation: reconciliation.json beside each department page and
+"""What citizens see of the reconciliation: reconciliation.json in each document's data folder and
 the page's own reconciliation section (themes/budget/templates/partials/reconciliation.html)."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ LANGS = ("zh", "en")
 
 
 def _json(site, lang: str) -> dict:
-    return json.loads((site / lang / "2024" / SLUG / "reconciliation.json").read_text(encoding="utf-8"))
+    return json.loads((site / "data" / "2024" / SLUG / "reconciliation.json").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("lang", LANGS)

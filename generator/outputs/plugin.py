@@ -13,10 +13,7 @@ reports like any error (`pelican -r` goes on watching and rebuilds after the fix
 
 from __future__ import annotations
 
-import csv
 import errno
-import io
-import json
 import logging
 import os
 import sys
@@ -36,8 +33,9 @@ from generator.core.diagnostics import Issue, Location, issue, sort_key
 from generator.core.labels import Label
 from generator.core.sanitise import clean
 from generator.core.settings import BudgetSettings, SettingsError
-from generator.outputs import faults, pdf
+from generator.outputs import datapage, faults, pdf
 from generator.outputs.buildlog import BuildFailed, report, show_issues, stop
+from generator.outputs.opendata import OpenData
 from generator.outputs.readback import verify
 from generator.pipeline import Content, display_path, load_content, page_removals
 from generator.present.i18n import Catalogues, other_languages
@@ -99,6 +97,7 @@ class BudgetGenerator(Generator):
         # What generate_output writes: output path -> (the verified text, its template context).
         self.outputs: dict[str, tuple[str, dict]] = {}
         self.pdf_jobs: list[tuple[str, pdf.Job]] = []
+        self.opendata = OpenData(self.content.budgets, self.content.report)  # data/: once per document, every language
         problems: list[Issue] = []
         for db in self.content.budgets:
             for lang in self.langs:
@@ -183,6 +182,9 @@ class BudgetGenerator(Generator):
                 pages.append((f"{lang}/{year}/index.html", "year_index", dict(
                     **self.common(lang, f"{lang}/{year}/", f"{other}/{year}/"), year=year,
                     views=[View(db, lang, self.content.report(db), self.catalogues) for db in by_year[year]])))
+            pages.append((f"{lang}/data/index.html", "data", dict(**self.common(lang, f"{lang}/data/", f"{other}/data/"),
+                                                                  **datapage.page(self.opendata, self.content.budgets, lang,
+                                                                                  self.catalogues))))
         return pages
 
     def common(self, lang: str, url: str, other_url: str) -> dict:
@@ -207,6 +209,7 @@ class BudgetGenerator(Generator):
             "v": view,
             "pdf_url": pdf_name(db, lang) if self.budget.pdf else None,
             "pdf_download": pdf_download_name(view),
+            "downloads": datapage.downloads(self.opendata, db, lang, self.catalogues),
         })
         return context
 
@@ -223,11 +226,8 @@ class BudgetGenerator(Generator):
     def generate_output(self, writer):
         for path, (text, context) in self.outputs.items():
             self.write(writer, path, text, context)
-        for db in self.content.budgets:
-            for lang in self.langs:
-                folder = department_url(lang, db.year, db.slug)
-                for name, text in self.data_files(db, lang).items():
-                    self.write(writer, f"{folder}{name}", text)
+        for name, content in self.opendata.files.items():
+            self.write(writer, name, content)
         for name, job in self.pdf_jobs:
             self.write(writer, name, job.cache_file.read_bytes())
 
@@ -245,42 +245,6 @@ class BudgetGenerator(Generator):
             f.write(content)
         logging.getLogger("pelican.writers").info('Writing "%s"', path)
         signals.content_written.send(path, context=context)
-
-    def data_files(self, db: DepartmentBudget, lang: str) -> dict[str, str]:
-        """Machine-readable copies beside the page: the tables, the reconciliation, CSV per table."""
-        files = {}
-        part = db.document.unit
-        data = {
-            "year": db.year,
-            "department": db.budget.department.model_dump(exclude_none=True),
-            "document": {"kind": db.kind, **({"unit": {"slug": part.slug, "name": dict(part.name), "kind": part.kind}}
-                                            if part else {})},
-            "unit": "元",
-            "display_unit": db.unit,
-            "tables": {number: {"title": dict(t.title),
-                                "cells": {k: str(v) for k, v in t.cells().items()}}
-                       for number, t in db.tables.items()},
-        }
-        files["data.json"] = json.dumps(data, ensure_ascii=False, indent=1)
-        reconciliation = {
-            "year": db.year, "department": db.slug, "unit": "元",
-            "all_agree": self.content.report(db).all_agree,
-            "outcomes": [o.as_dict() for o in self.content.report(db).outcomes],
-        }
-        files["reconciliation.json"] = json.dumps(reconciliation, ensure_ascii=False, indent=1)
-        view = View(db, lang, self.content.report(db), self.catalogues)
-        for number, table in db.tables.items():
-            buf = io.StringIO()
-            w = csv.writer(buf)
-            w.writerow(["key", "row", "column", "yuan", f"shown ({view.unit_label_of(number)})"])
-            for row, columns in table.all_rows():
-                for col in columns:
-                    value = row.values.get(col.key)
-                    if value is not None:
-                        w.writerow([f"{number}.{row.key}.{col.key}", view.t(row.label), view.t(col.label), str(value),
-                                    view.cell(value, number) or "0.00"])
-            files[f"table-{number}.csv"] = "\ufeff" + buf.getvalue()  # UTF-8 with a BOM, for spreadsheets
-        return files
 
 
 def get_generators(pelican):

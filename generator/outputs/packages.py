@@ -1,0 +1,149 @@
+"""Frictionless Data Packages (per document and for the whole site) and the JSON Schema of data.json,
+all generated from the data dictionary (datadict.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.compute.budget import DepartmentBudget
+from generator.core import labels as lb
+from generator.outputs import datadict as dd
+
+PROFILE = "tabular-data-package"
+
+
+def _text(label) -> str:
+    return f"{label.zh} / {label.en}"
+
+
+def resource(spec: dd.FileSpec, name: str, path: str, catalogue_resource=None, foreign_keys=None) -> dict[str, Any]:
+    return {"name": name, "path": path, "profile": "tabular-data-resource", "title": _text(spec.title),
+            "description": _text(spec.description), "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+            "schema": spec.table_schema(foreign_keys, catalogue_resource)}
+
+
+def _table_keys(db: DepartmentBudget, number: str) -> tuple[dd.ForeignKey, ...]:
+    table = db.tables[number]
+    if table.code_label is None and not any(row.code for row, _ in table.all_rows()):
+        return ()
+    return (dd.ForeignKey("row_code", "economic" if table.code_label == lb.ECONOMIC_CODE else "functional"),)
+
+
+def document_resources(db: DepartmentBudget, numbers: list[str], prefix: str = "", base: str = "",
+                       catalogue_resource=None) -> list[dict[str, Any]]:
+    """The CSV resources of one document; names get `prefix`, paths `base` (the site package)."""
+    catalogue_resource = catalogue_resource or (lambda kind: kind)
+    out = [resource(dd.LINE_ITEMS, f"{prefix}line-items", f"{base}line-items.csv", catalogue_resource)]
+    for number in numbers:
+        spec = dd.table_file(number)
+        out.append(resource(spec, f"{prefix}{spec.key}", f"{base}{spec.path}", catalogue_resource, _table_keys(db, number)))
+    return out
+
+
+def _title(db: DepartmentBudget) -> str:
+    kind = "部门预算" if db.kind == "department" else "单位预算"
+    return f"{db.budget.name.zh} {db.year}年{kind} / {db.budget.name.en}, {db.year} {'department' if db.kind == 'department' else 'unit'} budget"
+
+
+def document_package(db: DepartmentBudget, numbers: list[str]) -> dict[str, Any]:
+    """The package of one document's folder: its CSVs, and the catalogue rows they use (functional.csv, economic.csv)."""
+    resources = document_resources(db, numbers)
+    for kind in ("functional", "economic"):
+        resources.append(resource(dd.CATALOGUE, kind, f"{kind}.csv"))
+    return {"profile": PROFILE, "name": f"budget-{db.year}-{db.file_stem}", "title": _title(db),
+            "description": _text(dd.PACKAGE.description), "resources": resources}
+
+
+def site_package(budgets: list[DepartmentBudget], years: list[int]) -> dict[str, Any]:
+    """`data/datapackage.json`: every document's CSVs and the catalogue of each year, in one package."""
+    resources = []
+    for year in years:
+        for kind in ("functional", "economic"):
+            resources.append(resource(dd.CATALOGUE, f"catalogue-{year}-{kind}", f"catalogue/{year}/{kind}.csv"))
+    for db in sorted(budgets, key=lambda d: (d.year, d.slug)):
+        stem = f"{db.year}-{db.file_stem}-"
+        resources += document_resources(db, list(db.tables), prefix=stem, base=f"{db.year}/{db.slug}/",
+                                        catalogue_resource=lambda kind, y=db.year: f"catalogue-{y}-{kind}")
+    return {"profile": PROFILE, "name": "budget-disclosure", "title": "部门预算公开数据 / Department budget disclosure data",
+            "description": _text(dd.PACKAGE.description), "resources": resources}
+
+
+# ---------------------------------------------------------------- the JSON Schema of data.json
+
+
+def _s(kind: str | list[str], zh: str, en: str, **more: Any) -> dict[str, Any]:
+    return {"type": kind, "description": f"{zh} / {en}", **more}
+
+
+def _bilingual(zh: str, en: str) -> dict[str, Any]:
+    return _s("object", zh, en, properties={"zh": {"type": "string"}, "en": {"type": "string"}},
+              required=["zh", "en"], additionalProperties={"type": "string"})
+
+
+AMOUNT = {"type": "string", "pattern": dd.AMOUNT_PATTERN}
+
+
+def data_schema() -> dict[str, Any]:
+    """The JSON Schema of every data.json; each property's description is what the data page shows."""
+    row = _s("object", "表的一行", "One row of the table", required=["key", "code", "level", "name", "values"], properties={
+        "key": _s("string", "行键", "The row's key"),
+        "code": _s("string", "分类科目编码；合计行和收入行为空字符串", "The classification code; empty for totals and revenue rows",
+                   pattern=r"^([0-9]{3}([0-9]{2}){0,2})?$"),
+        "level": _s("string", "类、款、项或空", "类, 款, 项 or empty", enum=["类", "款", "项", ""]),
+        "name": _bilingual("行名称（中文、英文）", "The row's name (Chinese, English)"),
+        "values": _s("object", "列键 → 精确金额（元，文本）", "Column key → exact amount (yuan, as text)",
+                     additionalProperties=AMOUNT),
+    }, additionalProperties=False)
+    table = _s("object", "一张表", "One table", required=["title", "unit", "layout", "columns", "rows", "cells", "notes"], properties={
+        "title": _bilingual("表的标题", "The table's title"),
+        "unit": _s("string", "本表在网页和PDF上的金额单位", "The unit the table prints its amounts in", enum=["万元", "元"]),
+        "layout": _s("string", "版式：classified 按科目分类、balance 收支总表、single 单行表",
+                     "Layout: classified (by classification), balance (revenue and expenditure), single (one row)",
+                     enum=["classified", "balance", "single"]),
+        "classification": _s("string", "行编码所属的分类：functional 功能分类、economic 经济分类，或空",
+                              "The classification of the row codes: functional, economic, or empty", enum=["functional", "economic", ""]),
+        "columns": _s("array", "列：键与名称", "The columns: key and name", items=_s("object", "一列", "One column",
+                      required=["key", "name"], properties={"key": {"type": "string"}, "name": _bilingual("列名称", "Column name")})),
+        "rows": _s("array", "各行，按印刷顺序", "The rows, in printed order", items=row),
+        "cells": _s("object", "单元格键（表号.行.列）→ 精确金额（元）", "Cell key (table.row.column) → exact amount (yuan)",
+                    additionalProperties=AMOUNT),
+        "notes": _s("array", "表下的注释", "The notes under the table", items=_bilingual("注释", "Note")),
+    })
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "data.schema.json",
+        "title": "部门预算表格数据 / Department budget tables (data.json)",
+        "type": "object",
+        "required": ["year", "department", "document", "unit", "display_unit", "tables"],
+        "properties": {
+            "$schema": _s("string", "本 JSON Schema 的相对地址", "The relative address of this JSON Schema"),
+            "year": _s("integer", "预算年度", "The budget year"),
+            "department": _s("object", "部门：网址名称、名称、主管部门、单位性质", "The department: URL name, name, supervisor, kind",
+                             required=["slug", "name"], properties={"slug": {"type": "string", "pattern": dd.SLUG_PATTERN},
+                                                                    "name": _bilingual("部门名称", "Department name")}),
+            "document": _s("object", "文件：department 部门预算或 unit 单位预算，及其单位", "The document: department or unit budget, and its unit",
+                           required=["kind", "name"], properties={
+                               "kind": {"type": "string", "enum": ["department", "unit"]},
+                               "name": _bilingual("文件上印的名称", "The name printed on the document"),
+                               "unit": {"type": "object", "required": ["slug", "name", "kind"]}}),
+            "unit": _s("string", "金额的单位：始终为元", "The unit of the amounts: always yuan (元)", const="元"),
+            "display_unit": _s("string", "说明文字中的金额单位", "The unit of amounts in the text", enum=["万元", "元"]),
+            "tables": _s("object", "表号 → 表", "Table number → table", additionalProperties=table),
+        },
+    }
+
+
+def schema_fields(schema: dict[str, Any], prefix: str = "") -> list[tuple[str, str, str]]:
+    """(path, type, description) of every described property of a JSON Schema, for the data page."""
+    out = []
+    for name, prop in schema.get("properties", {}).items():
+        if name == "$schema" or "description" not in prop:
+            continue
+        path = f"{prefix}{name}"
+        out.append((path, str(prop.get("type", "")), prop["description"]))
+        out += schema_fields(prop, f"{path}.")
+        for key, sub in (("additionalProperties", "*"), ("items", "[]")):
+            inner = prop.get(key)
+            if isinstance(inner, dict) and "properties" in inner:
+                out += schema_fields(inner, f"{path}.{sub}." if sub == "*" else f"{path}{sub}.")
+    return out
