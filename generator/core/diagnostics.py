@@ -161,6 +161,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
              "in a chart of a district page the bar of {name} is {width} long, should be {expected}"),
     "E448": ("部门标识 {slug!r} 是全区预算概览的网址（{url}）：请换一个 slug",
              "the department slug {slug!r} is the URL of the district overview ({url}): choose another slug"),
+    "E449": ("无法生成全文检索索引（Pagefind）：{problem}。请确认已安装 pagefind[extended]（pip install -e .），或设置 BUDGET_SEARCH=false 不生成检索",
+             "cannot build the search index (Pagefind): {problem}. Check that pagefind[extended] is installed (pip install -e .), "
+             "or set BUDGET_SEARCH=false to build without search"),
     # ---- the PDF (generator/pdf.py)
     "E402": ("缺少 libharfbuzz-subset0，无法快速嵌入字体子集。请安装：{install}",
              "libharfbuzz-subset0 is missing, so fonts cannot be subset quickly. Install it: {install}"),
@@ -283,6 +286,7 @@ TITLES: dict[str, tuple[str, str]] = {
     "E446": ("图表没有文字说明", "a chart without a text alternative"),
     "E447": ("图表长度不符", "a chart bar of the wrong length"),
     "E448": ("部门标识与概览网址冲突", "department slug is the overview's URL"),
+    "E449": ("无法生成检索索引", "search index failed"),
     "E402": ("缺少 libharfbuzz-subset0", "libharfbuzz-subset0 missing"),
     "E403": ("PDF 生成失败", "PDF rendering failed"),
     "E404": ("WeasyPrint 警告", "WeasyPrint warning"),

@@ -36,7 +36,7 @@ from generator.core.diagnostics import Issue, Location, issue, sort_key
 from generator.core.labels import Label
 from generator.core.sanitise import clean
 from generator.core.settings import BudgetSettings, SettingsError
-from generator.outputs import district, faults, pdf
+from generator.outputs import district, faults, pdf, search
 from generator.outputs.buildlog import BuildFailed, report, show_issues, stop
 from generator.outputs.readback import verify
 from generator.pipeline import Content, display_path, load_content, page_removals
@@ -182,7 +182,7 @@ class BudgetGenerator(Generator):
                 **self.common(lang, f"{lang}/", f"{other}/"), years=years, by_year=by_year,
                 views={(db.slug, db.year): View(db, lang, self.content.report(db), self.catalogues)
                        for db in self.content.budgets})))
-        return pages + district.district_pages(self)
+        return pages + district.district_pages(self) + search.pages(self)
 
     def common(self, lang: str, url: str, other_url: str) -> dict:
         return {
@@ -402,6 +402,7 @@ def register():
     signals.generator_init.connect(install_i18n)
     signals.content_object_init.connect(sanitise_page)
     signals.initialized.connect(start)
+    search.register(signals)  # the search index, once the site is written
 
 
 if __name__ == "__main__":  # pragma: no cover
