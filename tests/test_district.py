@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CONTENT, FIXTURES, ROOT, make_content, run_pelican
+from test_browser import browser, serve  # noqa: F401 (the browser fixture)
 from test_site import page, resolve
 
 from generator.outputs import district as out
@@ -235,3 +236,39 @@ def test_the_example_site_has_its_district_pages(site: Path):
         for path in ("2024/overview", "2025/overview", "history/anting-city-operations",
                      "history/putuo-government-office", "history/putuo-government-office/benbu"):
             assert (site / lang / path / "index.html").is_file(), (lang, path)
+
+
+# ---------------------------------------------------------------- sorting, in the browser
+
+
+@pytest.mark.browser
+def test_year_index_sorts_with_the_script_and_stays_whole_without(browser, town):  # noqa: F811
+    _, site = town
+
+    def totals(tab) -> list[str]:
+        return tab.eval_on_selector_all("table[data-sortable] tbody tr:first-child td:nth-of-type(2)",
+                                        "cells => cells.map(c => c.textContent.trim())")
+
+    with serve(site) as base:
+        off = browser.new_context(java_script_enabled=False)
+        tab = off.new_page()
+        tab.goto(base + "en/2024/index.html")
+        assert tab.query_selector_all("th button") == []
+        assert totals(tab) == ["5,715.29", "11.50"]  # the largest first, as built
+        off.close()
+
+        on = browser.new_context()
+        tab = on.new_page()
+        tab.goto(base + "en/2024/index.html")
+        header = tab.locator("th", has_text="Total budget")
+        assert header.get_attribute("aria-sort") == "descending"
+        header.locator("button").click()
+        assert header.get_attribute("aria-sort") == "ascending" and totals(tab) == ["11.50", "5,715.29"]
+        header.locator("button").click()
+        assert header.get_attribute("aria-sort") == "descending" and totals(tab) == ["5,715.29", "11.50"]
+        name = tab.locator("th", has_text="Department").first
+        name.locator("button").click()
+        names = tab.eval_on_selector_all("table[data-sortable] tbody th a", "as => as.map(a => a.textContent.trim())")
+        assert names == sorted(names) and name.get_attribute("aria-sort") == "ascending"
+        assert tab.eval_on_selector("table[data-sortable] tfoot", "f => f === f.parentElement.lastElementChild")
+        on.close()

@@ -15,6 +15,8 @@ builds without search.
 
 from __future__ import annotations
 
+import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -49,6 +51,7 @@ def index(pelican) -> None:
     if not budget.search:
         return
     site = Path(pelican.settings["OUTPUT_PATH"])
+    shutil.rmtree(site / BUNDLE, ignore_errors=True)  # a build in place (`pelican content`) leaves no stale index
     try:
         done = subprocess.run(command(site), capture_output=True, text=True, timeout=TIMEOUT)
         problem = "" if done.returncode == 0 else (done.stderr or done.stdout).strip()[-2000:] or f"exit {done.returncode}"
@@ -58,6 +61,15 @@ def index(pelican) -> None:
         problem = f"{site / BUNDLE / 'pagefind-ui.js'} was not written"
     if problem:
         stop([issue("E449", Location(str(site)), problem=problem)], budget.messages_lang)
+    steady(site / BUNDLE / "pagefind-entry.json")
+
+
+def steady(entry: Path) -> None:
+    """Pagefind lists the languages of its entry file in any order: sorted, so that a build's bytes are
+    the same every time (tests/fixtures/outputs.json)."""
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    data["languages"] = dict(sorted(data.get("languages", {}).items()))
+    entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def expose(generator) -> None:

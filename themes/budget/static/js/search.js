@@ -17,6 +17,21 @@
       showImages: false,
       resetStyles: false
     });
+    /* Pagefind's form submits by script (it prevents the default): its action="javascript:…" is not
+       needed, and the site has no javascript: URL anywhere. */
+    Array.prototype.forEach.call(box.querySelectorAll("form[action]"), function (form) {
+      if (/^\s*javascript:/i.test(form.getAttribute("action"))) form.removeAttribute("action");
+    });
+    /* A visible label for Pagefind's input (it has only a title). */
+    var input = box.querySelector("input.pagefind-ui__search-input");
+    if (input && box.getAttribute("data-label")) {
+      input.id = input.id || "search-input";
+      var label = document.createElement("label");
+      label.htmlFor = input.id;
+      label.className = "search-label";
+      label.textContent = box.getAttribute("data-label");
+      box.insertBefore(label, box.firstChild);
+    }
     var q = new URLSearchParams(window.location.search).get("q");
     if (q) ui.triggerSearch(q);
   }
