@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 
 from generator.compute.budget import DepartmentBudget
 from generator.core.diagnostics import Issue, Location, issue
-from generator.core.display import money_text
+from generator.core.display import DisplayRule, money_text
 from generator.core.labels import UNIT_NAMES
 from generator.core.money import ZERO
 from generator.present import district as d
@@ -49,7 +49,8 @@ def district_pages(gen) -> list[tuple[str, str, dict]]:
     pages = []
     for lang in gen.langs:
         o = gen.other[lang]
-        shared = {"unit": UNIT_NAMES[d.UNIT](lang), "history_url": history_url,
+        shared = {"unit": UNIT_NAMES[d.UNIT](lang), "unit_suffix": DisplayRule(d.UNIT).unit_suffix(lang),
+                  "history_url": history_url,
                   "view": lambda db, lang=lang: View(db, lang, gen.content.report(db), gen.catalogues)}
         for year, dbs in sorted(by_year.items()):
             pages.append((f"{lang}/{year}/index.html", "year_index", dict(
