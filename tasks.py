@@ -1,9 +1,10 @@
-"""Tasks (invoke): check, build, serve, livereload, test, lint, catalogue, schema, migrate, new-year, bench.
+"""Tasks (invoke): check, build, publish, serve, livereload, test, lint, catalogue, schema, migrate, new-year, bench.
 
     invoke check            validate all content without rendering (exit 1 on errors)
     invoke build            the whole site, HTML + PDF, into output/
     invoke build --no-pdf   quick preview without PDFs
     (--content DIR, --output DIR, --cache DIR: other folders, e.g. for tests)
+    invoke publish          archive output/ as dist/budget-site-<build-id>.zip for the office's CMS
     invoke serve            serve output/ at http://localhost:8000
     invoke livereload       rebuild on every change and reload the browser
     invoke test             ruff, mypy and the whole test suite (--fast: without PDF rendering)
@@ -98,6 +99,19 @@ def build(c, pdf=True, strict=False, lang="zh", content=None, output=None, cache
     if not _build_once(c, _path(content, ROOT / "content"), out, pdf, strict, lang, _path(cache, None)):
         sys.exit(1)
     print(f"built {out} -> {os.readlink(out)}")
+
+
+@task(name="publish", help={"output": FOLDERS["output"], "dist": "where the archive goes (dist/)"})
+def publish_(c, output=None, dist=None):  # the module `publish` keeps its name here
+    """Archive the built site (output/) as dist/budget-site-<build-id>.zip, ready to upload into a CMS."""
+    from generator.outputs import archive
+
+    out = _path(output, OUTPUT)
+    try:
+        made = archive.archive(out, _path(dist, ROOT / "dist"))
+    except FileNotFoundError:
+        sys.exit(f"no built site at {out}: run invoke build first")
+    print(f"{made} ({made.stat().st_size:,} bytes, {len(archive.files(out.resolve()))} files)")
 
 
 @task(help={"port": "port to listen on (8000)", "output": FOLDERS["output"]})

@@ -43,7 +43,10 @@ INSTALL = "run scripts/dev test (it installs chromium, default-jre-headless, nod
 # Every page kind of the example site.
 PAGE_KINDS = ["index.html", "zh/index.html", "en/index.html", "zh/2024/index.html", "en/2024/index.html",
               "zh/2024/anting-city-operations/index.html", "en/2024/anting-city-operations/index.html",
-              "zh/about/index.html", "en/about/index.html", "zh/data/index.html", "en/data/index.html"]
+              "zh/about/index.html", "en/about/index.html",
+              "zh/2025/index.html", "en/2025/index.html", "zh/2025/overview/index.html", "en/2024/overview/index.html",
+              "zh/history/putuo-government-office/index.html", "en/history/anting-city-operations/index.html",
+              "zh/search/index.html", "en/search/index.html", "zh/data/index.html", "en/data/index.html"]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 

@@ -92,7 +92,9 @@ def test_autoreload_survives_a_content_error_and_rebuilds_after_the_fix(tmp_path
                                  "-o", str(out), "-q", "-e", "BUDGET_PDF=false", 'BUDGET_MESSAGES_LANG="en"'],
                                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
     try:
-        _wait(lambda: (out / PAGE).is_file(), 180, "the first build", proc)
+        # the build is complete once the search index is written (the last step), then the watcher starts
+        _wait(lambda: (out / PAGE).is_file() and (out / "pagefind" / "pagefind-entry.json").is_file(), 180,
+              "the first build", proc)
         built = (out / PAGE).stat().st_mtime_ns
         time.sleep(1)  # let the watcher start
         budget.write_text(text.replace(LINE, LINE.replace("amount: ", "amount: -")), encoding="utf-8")

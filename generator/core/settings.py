@@ -39,6 +39,7 @@ class BudgetSettings(BaseModel):
     cache: Path | None = None  # the PDF cache; None: .cache/ beside the content folder
     dir: str = Field("budgets", min_length=1)  # the budget files' folder, under PATH
     profile: str = Field("shanghai-jiading", min_length=1)  # the district format of budgets that name none
+    search: bool = True  # index the written site with Pagefind and publish a search page per language
     # the site's languages {code: {"html": lang attribute, "name": …}} and extra catalogue folders;
     # generator/i18n.py reads them (None: zh and en)
     languages: dict[str, dict[str, str]] | None = None

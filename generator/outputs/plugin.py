@@ -33,7 +33,7 @@ from generator.core.diagnostics import Issue, Location, issue, sort_key
 from generator.core.labels import Label
 from generator.core.sanitise import clean
 from generator.core.settings import BudgetSettings, SettingsError
-from generator.outputs import datapage, faults, pdf
+from generator.outputs import datapage, district, faults, pdf, search
 from generator.outputs.buildlog import BuildFailed, report, show_issues, stop
 from generator.outputs.opendata import OpenData
 from generator.outputs.readback import verify
@@ -111,9 +111,9 @@ class BudgetGenerator(Generator):
                     doc = self.render_pdf_html(db, lang)
                     problems += verify(db, self.content.report(db), doc, lang, name)
                     self.pdf_jobs.append((name, pdf.Job(html=doc, out=Path(self.output_path) / name)))
+        problems += self.render_indexes()
         if problems:
             stop(problems, self.budget.messages_lang)
-        self.render_indexes()
         if self.pdf_jobs:
             self.prepare_pdfs()
         self.context["budgets"] = self.content.budgets
@@ -145,15 +145,18 @@ class BudgetGenerator(Generator):
         context["output_file"] = path
         return context
 
-    def render_indexes(self) -> None:
-        """Render the index pages (kept for generate_output), and the Markdown pages once in
-        memory, so that a template mistake stops the build here, before anything is written."""
+    def render_indexes(self) -> list[Issue]:
+        """Render the index pages (kept for generate_output; the district pages' figures read back), and
+        the Markdown pages once in memory, so that a template mistake stops the build here, before anything is written."""
+        problems = district.reconcile_district(self.content.budgets)
         for path, name, variables in self.index_pages():
             context = self.page_context(path, variables)
             self.outputs[path] = (self.render(name, context, path), context)
+            problems += district.verify_page(variables, self.outputs[path][0], path)
         for page in self.context.get("pages", []):
             for p in [page] + page.translations:
                 self.render(p.template, self.page_context(p.save_as, {"page": p}), p.save_as)
+        return problems
 
     def all_pages(self) -> list:
         """Every Markdown page Pelican read, in every language, drafts and hidden ones too."""
@@ -178,14 +181,10 @@ class BudgetGenerator(Generator):
                 **self.common(lang, f"{lang}/", f"{other}/"), years=years, by_year=by_year,
                 views={(db.slug, db.year): View(db, lang, self.content.report(db), self.catalogues)
                        for db in self.content.budgets})))
-            for year in years:
-                pages.append((f"{lang}/{year}/index.html", "year_index", dict(
-                    **self.common(lang, f"{lang}/{year}/", f"{other}/{year}/"), year=year,
-                    views=[View(db, lang, self.content.report(db), self.catalogues) for db in by_year[year]])))
             pages.append((f"{lang}/data/index.html", "data", dict(**self.common(lang, f"{lang}/data/", f"{other}/data/"),
                                                                   **datapage.page(self.opendata, self.content.budgets, lang,
                                                                                   self.catalogues))))
-        return pages
+        return pages + district.district_pages(self) + search.pages(self)
 
     def common(self, lang: str, url: str, other_url: str) -> dict:
         return {
@@ -208,7 +207,7 @@ class BudgetGenerator(Generator):
         context.update({
             "v": view,
             "pdf_url": pdf_name(db, lang) if self.budget.pdf else None,
-            "pdf_download": pdf_download_name(view),
+            "pdf_download": pdf_download_name(view), **district.navigation(self.content.budgets, db, lang),
             "downloads": datapage.downloads(self.opendata, db, lang, self.catalogues),
         })
         return context
@@ -367,6 +366,7 @@ def register():
     signals.generator_init.connect(install_i18n)
     signals.content_object_init.connect(sanitise_page)
     signals.initialized.connect(start)
+    search.register(signals)  # the search index, once the site is written
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,192 @@
+"""The district pages (year index, overview, history) and their read-back.
+
+`district_pages()` gives (path, template, variables) like the plugin's `index_pages()`; the plugin
+renders them in memory and `verify_page()` reads every `data-d` figure back from the HTML:
+each figure the page's `Figures` names is shown once, as its value rounded once, every bar of a
+chart has the length of its value, and every chart carries a text alternative. The district's
+totals are reconciled first, exactly: Σ of the departments' totals (table 01) = Σ by function
+类 = Σ by source (the ledger lines).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+from html.parser import HTMLParser
+
+from generator.compute.budget import DepartmentBudget
+from generator.core.diagnostics import Issue, Location, issue
+from generator.core.display import DisplayRule, money_text
+from generator.core.labels import UNIT_NAMES
+from generator.core.money import ZERO
+from generator.present import district as d
+from generator.present.render import View
+
+HISTORY, OVERVIEW = "history", "overview"
+
+
+def history_url(lang: str, slug: str) -> str:
+    return f"{lang}/{HISTORY}/{slug}/"
+
+
+def overview_url(lang: str, year: int) -> str:
+    return f"{lang}/{year}/{OVERVIEW}/"
+
+
+def navigation(budgets: list[DepartmentBudget], db: DepartmentBudget, lang: str) -> dict:
+    """What a department page links to: the years its document is published in ("2024 | 2025") and its history."""
+    return {"years": sorted(x.year for x in budgets if x.slug == db.slug), "history_url": history_url(lang, db.slug)}
+
+
+def district_pages(gen) -> list[tuple[str, str, dict]]:
+    """(path, template, variables) of the year indexes, overviews and histories; `gen` is the plugin's
+    BudgetGenerator (its content, languages, catalogues and `common` page variables)."""
+    budgets = gen.content.budgets
+    by_year: dict[int, list[DepartmentBudget]] = defaultdict(list)
+    for db in budgets:
+        by_year[db.year].append(db)
+    pages = []
+    for lang in gen.langs:
+        o = gen.other[lang]
+        shared = {"unit": UNIT_NAMES[d.UNIT](lang), "unit_suffix": DisplayRule(d.UNIT).unit_suffix(lang),
+                  "history_url": history_url,
+                  "view": lambda db, lang=lang: View(db, lang, gen.content.report(db), gen.catalogues)}
+        for year, dbs in sorted(by_year.items()):
+            pages.append((f"{lang}/{year}/index.html", "year_index", dict(
+                **gen.common(lang, f"{lang}/{year}/", f"{o}/{year}/"), **shared, year=year,
+                district=d.YearIndex(year, dbs), overview_url=overview_url(lang, year))))
+            pages.append((f"{overview_url(lang, year)}index.html", "overview", dict(
+                **gen.common(lang, overview_url(lang, year), overview_url(o, year)), **shared, year=year,
+                district=d.Overview(year, dbs, lang))))
+        for slug, dbs in d.documents_by_slug(budgets).items():
+            pages.append((f"{history_url(lang, slug)}index.html", "history", dict(
+                **gen.common(lang, history_url(lang, slug), history_url(o, slug)), **shared,
+                district=d.History(slug, dbs, lang))))
+    return pages
+
+
+def reconcile_district(budgets: list[DepartmentBudget]) -> list[Issue]:
+    """Each year's Σ of department totals = Σ by function 类 = Σ by source, exactly (E445); no
+    department takes the overview's URL (E448)."""
+    found = [issue("E448", db.where(("department", "slug")), slug=db.slug, url=overview_url("zh", db.year))
+             for db in budgets if db.kind == "department" and db.slug == OVERVIEW]
+    years = sorted({db.year for db in budgets})
+    for year in years:
+        depts = d.departments([db for db in budgets if db.year == year])
+        total = sum((d.total_of(db) for db in depts), ZERO)
+        for what, parts in (("function", d.by_function(depts)), ("source", d.by_source(depts))):
+            summed = sum(parts.values(), ZERO)
+            if summed != total:
+                found.append(issue("E445", Location(depts[0].source.path), year=year, what=what, total=money_text(total),
+                                   parts=money_text(summed)))
+    return found
+
+
+class _Reader(HTMLParser):
+    """The `data-d` figures of a page (text), the bars (`data-bar` name and width) and the charts."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.figures: dict[str, list[str]] = defaultdict(list)
+        self.bars: list[tuple[int, str, str]] = []  # (chart number, figure name, width)
+        self.charts: list[dict] = []
+        self._open: list[tuple[str, list[str], int]] = []
+        self._depth = 0
+        self._svg = self._desc = 0  # the depth of the open <svg> and <desc>, 0: none
+
+    def handle_starttag(self, tag, attrs):
+        self._depth += 1
+        a = dict(attrs)
+        if tag == "svg":
+            self.charts.append({"labelled": a.get("aria-labelledby", ""), "role": a.get("role"), "ids": set(),
+                                "desc": "", "values": []})
+            self._svg = self._depth
+        elif self._svg and tag in ("title", "desc") and a.get("id"):
+            self.charts[-1]["ids"].add(a["id"])
+        if self._svg and tag == "desc":
+            self._desc = self._depth
+        if "data-d" in a:
+            self._open.append((a["data-d"] or "", [], self._depth))
+        if "data-bar" in a:
+            self.bars.append((len(self.charts), a["data-bar"] or "", a.get("width") or ""))
+
+    def handle_endtag(self, tag):
+        if self._open and self._open[-1][2] == self._depth:
+            name, parts, _ = self._open.pop()
+            self.figures[name].append("".join(parts).strip())
+            if self._svg:
+                self.charts[-1]["values"].append(self.figures[name][-1])
+        if self._depth == self._desc:
+            self._desc = 0
+        if self._depth == self._svg:
+            self._svg = 0
+        self._depth -= 1
+
+    def handle_data(self, data):
+        for _, parts, _ in self._open:
+            parts.append(data)
+        if self._desc:
+            self.charts[-1]["desc"] += data
+
+
+_NUMBER = re.compile(r"([+\-\u2212]?)(\d{1,3}(?:,\d{3})*(?:\.\d+)?)(%?)")
+
+
+def parse(text: str) -> Decimal | None:
+    """'5,715.29' -> 5715.29, '−3.50' -> -3.5, '+10.43%' -> 10.43, '—' -> None; else InvalidOperation."""
+    if text == "—":
+        return None
+    m = _NUMBER.fullmatch(text)
+    if not m:
+        raise InvalidOperation(text)
+    value = Decimal(m[2].replace(",", ""))
+    return -value if m[1] in ("-", d.MINUS) else value
+
+
+def verify_page(variables: dict, html: str, what: str) -> list[Issue]:
+    """Every figure of a district page (its variables hold `district`) read back: shown once, as
+    computed; bars and charts (E440–E447). Other pages: nothing to read back."""
+    if "district" not in variables:
+        return []
+    figures: d.Figures = variables["district"].figures
+    where = Location(what)
+    page = _Reader()
+    page.feed(html)
+    page.close()
+    found = []
+    for name, (kind, value) in figures.values.items():
+        texts = page.figures.get(name, [])
+        if not texts:
+            found.append(issue("E443", where, name=name, expected=d.text(kind, value)))
+            continue
+        if len(texts) > 1:
+            found.append(issue("E441", where, name=name))
+        try:
+            read = parse(texts[0])
+        except InvalidOperation:
+            found.append(issue("E440", where, name=name, text=texts[0]))
+            continue
+        want = None if value is None else d.shown(kind, value)
+        if read != want:
+            found.append(issue("E442", where, name=name, text=texts[0], expected=d.text(kind, value)))
+    for name in sorted(set(page.figures) - set(figures.values)):
+        found.append(issue("E444", where, name=name))
+    for chart, name, width in page.bars:
+        value = figures.values.get(name, (None, None))[1]
+        top = max((abs(figures.value(n) or ZERO) for c, n, _ in page.bars if c == chart and n in figures.values),
+                  default=ZERO)
+        want = ZERO if value is None or not top else d.round_half_up(abs(value) * d.CHART_WIDTH / top, 1)
+        try:
+            ok = Decimal(width.rstrip("%")) == want
+        except InvalidOperation:
+            ok = False
+        if not ok:
+            found.append(issue("E447", where, name=name, width=width, expected=f"{want}%"))
+    for n, svg in enumerate(page.charts, start=1):  # the text alternative: a title, and every value in the description
+        labelled = set(svg["labelled"].split())
+        described = all(value in svg["desc"] for value in svg["values"])
+        if svg["role"] != "img" or not labelled or not labelled <= svg["ids"] or not described:
+            found.append(issue("E446", where, n=n))
+    return found
+

@@ -1,0 +1,115 @@
+"""Search (issue 13, item 3): Pagefind indexes the written site in both languages; each language
+has a search page with Pagefind's bundled UI served from the site; every page's header has a
+search box. The browser test queries the built index in headless Chromium, under a sub-path."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+from urllib.request import urlopen
+
+import pytest
+from conftest import CONTENT, run_pelican
+from test_browser import browser, example_site  # noqa: F401, F811 (fixtures)
+from test_sanitise import CSP, SEARCH_CSP, Elements
+from test_subpath import PREFIX, serve_under
+
+from generator.outputs import search
+from generator.outputs.buildlog import BuildFailed
+
+
+def _csp(html: str) -> str:
+    (meta,) = [a for t, a in Elements(html).tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
+    return meta["content"]
+
+
+def test_the_site_has_an_index_per_language(site: Path):
+    bundle = site / search.BUNDLE
+    for name in ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json"):
+        assert (bundle / name).is_file(), name
+    languages = {p.name.split("_")[0].removeprefix("pagefind.") for p in bundle.glob("pagefind.*.pf_meta")}
+    assert languages == {"zh-cn", "en"}
+
+
+def test_only_the_budget_pages_are_indexed_and_every_page_can_search(site: Path):
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        if rel.startswith(search.BUNDLE + "/"):
+            continue
+        html = path.read_text(encoding="utf-8")
+        tags = Elements(html).tags
+        indexed = [a for t, a in tags if "data-pagefind-body" in a]
+        is_budget = rel.count("/") >= 3 and rel.split("/")[1].isdigit() and "/overview/" not in rel
+        assert (len(indexed) == 1) == is_budget, rel
+        forms = [a for t, a in tags if t == "form"]
+        if rel != "index.html":  # the landing page has no language of its own
+            assert len(forms) == 1 and forms[0]["role"] == "search", rel
+            assert forms[0]["action"].endswith(f"{rel.split('/')[0]}/search/"), rel
+        assert _csp(html) == (SEARCH_CSP if rel.endswith("search/index.html") else CSP), rel
+    for lang in ("zh", "en"):
+        html = (site / lang / "search" / "index.html").read_text(encoding="utf-8")
+        srcs = [a.get("src") or a.get("href") for t, a in Elements(html).tags if t in ("script", "link")]
+        assert "../../pagefind/pagefind-ui.js" in srcs and "../../pagefind/pagefind-ui.css" in srcs
+
+
+def test_without_search_nothing_of_it_is_built(tmp_path):
+    out = tmp_path / "output"
+    result = run_pelican(CONTENT, out, "BUDGET_PDF=false", "BUDGET_SEARCH=false", cache=tmp_path / "cache")
+    assert result.returncode == 0, result.stderr
+    assert not (out / search.BUNDLE).exists() and not (out / "zh" / "search").exists()
+    assert "<form" not in (out / "zh" / "2024" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_failing_indexer_stops_the_build(tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "command", lambda site: [sys.executable, "-c", "import sys; sys.exit('index broke')"])
+    stopped = []
+
+    def stop(issues, lang):
+        stopped.extend(issues)
+        raise BuildFailed("stopped")
+
+    monkeypatch.setattr(search, "stop", stop)
+
+    class Pelican:
+        settings = {"OUTPUT_PATH": str(tmp_path), "BUDGET_MESSAGES_LANG": "en"}
+
+    with pytest.raises(BuildFailed):
+        search.index(Pelican())
+    (found,) = stopped
+    assert found.code == "E449" and "index broke" in found.message("en") and "BUDGET_SEARCH=false" in found.message("en")
+
+
+# ---------------------------------------------------------------- in the browser
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang, word, page", [
+    ("zh", "联勤", "zh/2024/anting-city-operations/"),  # a project: 联勤队伍组建
+    ("en", "patrol", "en/2024/anting-city-operations/"),  # procurement: Patrol Equipment and Consumables
+    ("zh", "普陀", "zh/2025/putuo-government-office/"),
+])
+def test_search_finds_a_project_in_the_browser_under_a_sub_path(browser, example_site, lang, word, page):  # noqa: F811
+    problems: list[str] = []
+    with serve_under(example_site) as base:
+        context = browser.new_context()
+        tab = context.new_page()
+        tab.on("console", lambda m: m.type == "error" and "favicon" not in m.text and "404" not in m.text
+               and problems.append(m.text))
+        tab.on("pageerror", lambda e: problems.append(str(e)))
+        tab.goto(f"{base}{PREFIX}{lang}/search/?q={quote(word)}", wait_until="load")
+        tab.wait_for_selector(".pagefind-ui__result-link", timeout=20000)
+        links = [a.get_attribute("href") for a in tab.query_selector_all(".pagefind-ui__result-link")]
+        assert f"{PREFIX}{page}" in links, links
+        for link in links:  # every result is a page of the site, under the sub-path
+            assert urlsplit(link).path.startswith(PREFIX), link
+            with urlopen(base + link.split("#")[0], timeout=30) as response:
+                assert response.status == 200
+        # the header's box on any page leads to the same results
+        tab.goto(f"{base}{PREFIX}{page}", wait_until="load")
+        tab.fill("#site-q", word)
+        tab.press("#site-q", "Enter")
+        tab.wait_for_selector(".pagefind-ui__result-link", timeout=20000)
+        assert urlsplit(tab.url).path == f"{PREFIX}{lang}/search/"
+        context.close()
+    assert not problems, problems
