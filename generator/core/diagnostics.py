@@ -113,6 +113,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
              "the implementation period {start} to {end} does not overlap the {year} budget year; check the start and end dates"),
     "W225": ("将公开的文字中有占位文字 {text!r}：请填写实际内容；原文确已缺失的，请删去这段文字并在 YAML 注释中说明",
              "text that will be published holds the placeholder {text!r}: type the real text; where the source has lost it, remove the text and say so in a YAML comment"),
+    "W246": ("英文尚未翻译（pending: en）：{field}“{snippet}”；英文网页暂以中文显示并注明未译。请写 en: 英文译文并删去 pending: en",
+             "English not yet translated (pending: en): {field} '{snippet}'; the English pages show the Chinese with a "
+             "'not yet translated' notice. Write `en:` with the translation and remove `pending: en`"),
+    "E246": ("{key} 已写英文，又标了 pending: en：请删去 pending: en", "{key} is written and also marked `pending: en`: remove `pending: en`"),
+    "E247": ("缺少英文 {key!r}：请写英文；暂无译文时写 pending: en（check 会提示待译）",
+             "missing English {key!r}: write it, or `pending: en` until it is translated (check then warns)"),
     "E227": ("本地分类科目文件的这一处有误：{problem}", "the local catalogue file is malformed here: {problem}"),
     "E228": ("本地科目 {code}“{name}”已在分类目录中，名称为“{official}”：本地文件只能添加目录中没有的科目；请删去这一行，或核对编码",
              "the local code {code} '{name}' is already in the catalogue as '{official}': the local file can only add codes the "
@@ -239,6 +245,9 @@ TITLES: dict[str, tuple[str, str]] = {
     "W223": ("原因与数据相反", "reason contradicts the figures"),
     "E224": ("实施期不在预算年度内", "period outside the budget year"),
     "W225": ("占位文字", "placeholder text"),
+    "W246": ("英文待译", "English translation pending"),
+    "E246": ("英文已写仍标待译", "English written but marked pending"),
+    "E247": ("缺少英文", "English missing"),
     "E227": ("本地科目文件有误", "local catalogue file malformed"),
     "E228": ("本地科目与目录冲突", "local code conflicts with the catalogue"),
     "E229": ("本地科目缺少上级科目", "local code without its parent"),

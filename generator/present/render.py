@@ -20,6 +20,7 @@ from generator.core import labels as lb
 from generator.core import vocab
 from generator.core.labels import Label
 from generator.core.money import yuan_text
+from generator.core.pending import NOTICE, untranslated
 from generator.core.sanitise import clean, markdown_html
 from generator.load.model import Project, Text
 from generator.load.profile import ANCHORS
@@ -110,6 +111,8 @@ class View:
             return ""
         if isinstance(label, str):
             return label
+        if untranslated(label, self.lang):  # a pending translation: the Chinese (prose() adds the notice)
+            return label.zh
         if isinstance(label, Label):
             if self.lang in label:
                 return label[self.lang]
@@ -118,7 +121,7 @@ class View:
             text = getattr(label, self.lang, None)
             if text is not None:
                 return text
-            english = label.en
+            english = label.english
         # a language the text lacks: its catalogue by the English msgid (untranslated: the English)
         return self.catalogues.gettext(self.lang, english) if self.catalogues is not None else english
 
@@ -261,7 +264,19 @@ class View:
             html = _fill(html, re.compile(f"FIG{nonce}N\\d+E"), figures)
         if inline:
             html = re.sub(r"^<p>(.*)</p>$", r"\1", html, flags=re.S)
+        if untranslated(text, self.lang):
+            html = self._untranslated(html, inline)
         return Markup(html)
+
+    def _untranslated(self, html: str, inline: bool) -> str:
+        """A pending translation on a page in another language: the Chinese under a notice."""
+        zh = (self.catalogues.languages if self.catalogues else DEFAULT_LANGUAGES).get("zh", {}).get("html", "zh-CN")
+        notice = escape(self.t(NOTICE))
+        if inline:
+            return (f'<span class="untranslated" lang="{zh}"><span class="untranslated-notice" lang="{self.html_lang}">'
+                    f"[{notice}]</span> {html}</span>")
+        return (f'<div class="untranslated" lang="{zh}"><p class="untranslated-notice" lang="{self.html_lang}">'
+                f"{notice}</p>{html}</div>")
 
     # ---- structure
     @cached_property
