@@ -9,9 +9,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT, make_content, run_pelican, seed_text
 
 from generator.pipeline import load_content
-from conftest import ROOT, make_content, run_pelican, seed_text
 
 ORGANISATION_EN = re.compile(r"(organisation:\n  zh: [^\n]+\n)  en: >-\n(?:    [^\n]+\n)+")
 INCOME_REASON_EN = re.compile(r"(reasons:\n  income:\n    zh: [^\n]+\n)    en: [^\n]+\n")
