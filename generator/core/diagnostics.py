@@ -174,6 +174,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ---- the build's settings (generator/settings.py)
     "E601": ("未知的设置 {name}{hint}", "unknown setting {name}{hint}"),
     "E602": ("设置 {name} = {value!r} 无效：{problem}", "setting {name} = {value!r} is invalid: {problem}"),
+    # ---- reading a published budget PDF (generator/importer/reader.py)
+    "E720": ("无法打开文件：{problem}", "cannot open the file: {problem}"),
+    "E721": ("这不是 PDF 文件：请给出部门预算或单位预算的 PDF", "this is not a PDF file: give the PDF of a 部门预算 or 单位预算"),
+    "E722": ("PDF 文件已损坏，无法读取（{problem}）；请重新下载或重新导出", "the PDF is damaged and cannot be read ({problem}); download or export it again"),
+    "E723": ("PDF 没有文字层（{pages} 页都是图片，可能是扫描件）；请使用由 WPS/Word 导出的 PDF",
+             "the PDF has no text layer ({pages} pages of images, probably scanned); use the PDF exported from WPS/Word"),
+    "E724": ("PDF 中没有找到部门预算表（如“部门财务收支预算总表”）：这不像是一份部门预算或单位预算",
+             "no budget table (such as 部门财务收支预算总表) was found in the PDF: it does not look like a 部门预算 or 单位预算"),
+    "E725": ("PDF 中缺少这些预算表：{tables}", "these budget tables are missing from the PDF: {tables}"),
+    "E726": ("表{table}中有一行无法识别（{row}）：它的金额没有读入", "a row of table {table} could not be recognised ({row}): its amounts were not read"),
 }
 
 
@@ -280,6 +290,13 @@ TITLES: dict[str, tuple[str, str]] = {
     "E507": ("无法原子替换", "cannot swap atomically"),
     "E601": ("未知的设置", "unknown setting"),
     "E602": ("设置无效", "invalid setting"),
+    "E720": ("无法打开文件", "cannot open the file"),
+    "E721": ("不是 PDF", "not a PDF"),
+    "E722": ("PDF 已损坏", "damaged PDF"),
+    "E723": ("PDF 没有文字层", "PDF without a text layer"),
+    "E724": ("不是预算文件", "not a budget"),
+    "E725": ("缺少预算表", "budget tables missing"),
+    "E726": ("无法识别的表格行", "unrecognised table row"),
 }
 
 

@@ -38,6 +38,9 @@ class PrintedTable:
     row_pages: dict[str, int] = field(default_factory=dict)  # row key -> page where the row is printed
     columns: dict[str, str] = field(default_factory=dict)  # column key -> the printed header
     notes: list[str] = field(default_factory=list)  # every 注 line under the table
+    total_at: str | None = None  # "top" / "bottom": where the 合计 row stands (classified tables)
+    full_codes: bool | None = None  # every row prints all its 类/款/项 codes (201 | 03 | 01), not only its own level
+    unread: list[tuple[int, str]] = field(default_factory=list)  # (page, text) of rows with money that have no key
 
     def flat(self, yuan: bool = True) -> dict[str, Decimal]:
         """`{table}.{row}.{column}` -> amount (in 元, or as printed)."""
@@ -70,13 +73,19 @@ class Page:
     number: int  # 1-based
     text: str
 
+    @property
+    def flat(self) -> str:
+        """The text without line breaks and spaces (a sentence wrapped over lines reads whole)."""
+        return "".join(self.text.split())
+
 
 @dataclass
 class PrintedDocument:
     path: str
     year: int | None = None
     kind: str | None = None  # "department" (部门预算) or "unit" (单位预算)
-    name: str = ""  # the 预算主管部门 / 预算单位 as printed
+    name: str = ""  # the department / unit the budget is of: 预算单位, or the tables' 编制部门/编报单位, or 预算主管部门
+    supervisor: str = ""  # the 预算主管部门 (部门预算) or 预算单位 (单位预算) as printed on the cover
     unit_kind: str | None = None  # "行政" / "参公" / "事业" when the text says it
     profile: str | None = None  # "shanghai-jiading" / "shanghai-putuo"; None when unsure
     prose_unit: str = "万元"  # the unit of amounts in the narrative
@@ -95,5 +104,6 @@ class PrintedDocument:
         return next((s for s in self.sections if s.number == number), None)
 
     def page_of(self, text: str) -> int | None:
-        """The first page whose text contains `text`."""
-        return next((p.number for p in self.pages if text in p.text), None)
+        """The first page whose text (line breaks and spaces removed) contains `text`."""
+        wanted = "".join(text.split())
+        return next((p.number for p in self.pages if wanted in p.flat), None)
