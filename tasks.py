@@ -90,6 +90,17 @@ def new_year(c, file, out=None, force=False, lang="zh"):
     c.run(f"{shlex.quote(PY)} -m generator.cli new-year {shlex.quote(file)} --lang {lang}{extra}", pty=False)
 
 
+@task(name="import", help={"file": "the published 部门预算 or 单位预算 PDF",
+                           "out": "the draft: content/budgets/<year>/<slug>.yaml",
+                           "profile": "the district format (default: detected)", "force": "overwrite OUT",
+                           "lang": "language of the messages: zh (default) or en"})
+def import_(c, file, out, profile=None, force=False, lang="zh"):
+    """Draft a budget file from a published budget PDF; prints the import report."""
+    extra = (f" --profile {shlex.quote(profile)}" if profile else "") + (" --force" if force else "")
+    c.run(f"{shlex.quote(PY)} -m generator.cli import {shlex.quote(file)} -o {shlex.quote(out)} --lang {lang}{extra}",
+          pty=False)
+
+
 @task(help={"pdf": "render the PDFs (default); --no-pdf for a quick preview", "strict": "warnings fail too",
             "lang": "language of the messages: zh (default) or en", **FOLDERS})
 def build(c, pdf=True, strict=False, lang="zh", content=None, output=None, cache=None):

@@ -151,13 +151,9 @@ def draft(doc: PrintedDocument, slug: str, catalogue: Catalogue, rules: dict[str
     projects = Block()
     facts = read_facts("\n".join(s.text for s in doc.sections) or "\n".join(p.text for p in doc.pages))
     with_money = [f for f in functions if _yuan(t03, f, "project") > 0]
+    marked = _with_targets(facts, {f: _yuan(t03, f, "project") for f in with_money}, notes)
     count_left = facts.performance[0] if facts.performance else 0
-    project_total = sum((_yuan(t03, f, "project") for f in with_money), ZERO)
-    targets = facts.performance is not None and abs(facts.performance[1] - project_total) < Decimal(10000)
-    if facts.performance and not targets:
-        notes.append(f"绩效目标: {facts.performance[0]} projects of {facts.performance[1]} stated, the projects total "
-                     f"{project_total}: no project marked")
-    for i, f in enumerate(with_money):
+    for f in with_money:
         entry = catalogue.functional.get(f)
         name_zh, name_en = (entry.zh, entry.en) if entry else (f, f)
         funding = _function_sources(doc, f, "project", notes)
@@ -167,8 +163,8 @@ def draft(doc: PrintedDocument, slug: str, catalogue: Catalogue, rules: dict[str
         p.field("function", quoted(f))
         p.field("funding", "{" + ", ".join(f"{s}: {money(v)}" for s, v in funding.items()) + "}",
                 f"03 {f} 项目支出 {_yuan(t03, f, 'project')}")
-        if targets:
-            count = max(1, count_left - (len(with_money) - i - 1)) if i == len(with_money) - 1 else 1
+        if f in marked:
+            count = max(1, count_left) if f == marked[-1] else 1
             count_left -= count
             if count > 1:
                 p.field("count", str(count), "the narrative's 编报绩效目标的项目 count, less one per other entry")
@@ -279,6 +275,28 @@ def draft(doc: PrintedDocument, slug: str, catalogue: Catalogue, rules: dict[str
     return Draft(out.render(), notes, pending)
 
 
+def _with_targets(facts: Facts, projects: dict[str, Decimal], notes: list[str]) -> list[str]:
+    """The projects the narrative's 编报绩效目标的项目…涉及项目预算资金 X万元 covers: the subset whose
+    amounts make X (at its printed precision), the largest such, the first in code order."""
+    if facts.performance is None:
+        return []
+    codes = sorted(projects)
+    if len(codes) > 16:
+        notes.append("绩效目标: too many projects to find the ones with targets: none marked")
+        return []
+    best: list[str] = []
+    for mask in range(1, 1 << len(codes)):
+        chosen = [c for i, c in enumerate(codes) if mask >> i & 1]
+        if abs(sum((projects[c] for c in chosen), ZERO) - facts.performance[1]) <= 50 and len(chosen) > len(best):
+            best = chosen
+    if not best:
+        notes.append(f"绩效目标: no set of projects makes the stated {facts.performance[1]}: none marked")
+    elif len(best) > facts.performance[0]:
+        notes.append(f"绩效目标: {facts.performance[0]} projects stated, {len(best)} functions needed: none marked")
+        return []
+    return best
+
+
 def _procurement(facts: Facts) -> Block:
     block = Block()
     sme, micro = facts.procurement.get("sme", ZERO), facts.procurement.get("micro", ZERO)
@@ -301,7 +319,7 @@ _CATEGORY_EN = {"货物": "goods", "工程": "works", "服务": "services"}
 def _last_year(doc: PrintedDocument, facts: Facts, t09: PrintedTable | None, notes: list[str]) -> Block:
     block = Block()
     total_now = _yuan(doc.tables.get("01"), "inc.total", "amount")
-    total = facts.last_year.get("total")
+    total: Decimal | None = facts.last_year.get("total")
     how = "the narrative's change in 收入/支出预算"
     if total is None and "source.财政拨款" in facts.last_year:
         fiscal_now = _yuan(doc.tables.get("01"), "inc.财政拨款", "amount")
@@ -319,11 +337,11 @@ def _last_year(doc: PrintedDocument, facts: Facts, t09: PrintedTable | None, not
         block.field("sources", s, "the narrative's changes (万元)")
     t3 = Block()
     for key, _ in THREE_PUBLIC:
-        value = facts.last_year.get(f"three_public.{key}")
+        stated = facts.last_year.get(f"three_public.{key}")
         how = "the narrative (万元)"
-        if value is None:
-            value, how = _yuan(t09, "row", key), "not stated: this year's (check)"
+        if stated is None:
+            stated, how = _yuan(t09, "row", key), "not stated: this year's (check)"
             notes.append(f"last year's 三公 {key} not found in the narrative: this year's written")
-        t3.field(key, money(value), how)
+        t3.field(key, money(stated), how)
     block.field("three_public", t3)
     return block

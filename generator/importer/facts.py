@@ -65,8 +65,8 @@ class Facts:
 
 
 def _figure(what: str) -> str | None:
-    for word, name in NAMES:
-        if word in what[-12:]:
+    for word, name in NAMES:  # the clause's own words (punctuation ends `what`), the specific names first
+        if word in what:
             return name
     return None
 
@@ -75,6 +75,7 @@ def read_facts(text: str) -> Facts:
     """The facts of the narrative (sections 四 and 六, or the whole document's text)."""
     flat = compact(text)
     facts = Facts()
+    m: re.Match[str] | None
     for m in CHANGE.finditer(flat):
         name = _figure(m["what"])
         now = wan(m[2])
@@ -96,8 +97,8 @@ def read_facts(text: str) -> Facts:
     if m:
         facts.procurement = {k: v for k, v in zip(("total", "货物", "工程", "服务"), map(wan, m.groups()), strict=True)
                              if v is not None}
-    m = re.search(r"预留政府采购项目预算金额" + NUMBER + r"万元[，,]其中[，,]?预留给小型和微型企业的政府采购项目预算为?" + NUMBER + r"万元",
-                  flat)
+    m = re.search(r"预留政府采购项目预算金额" + NUMBER + r"万元[，,]其中[，,]?预留给小型和微型企业的政府采购项目预算为?"
+                  + NUMBER + r"万元", flat)
     if m and wan(m[1]) is not None and wan(m[2]) is not None:
         facts.procurement |= {"sme": wan(m[1]) or Decimal(0), "micro": wan(m[2]) or Decimal(0)}
     m = re.search(r"编报绩效目标的项目(?:共)?(\d+)个[，,]涉及项目预算资金" + NUMBER + r"万元", flat)
