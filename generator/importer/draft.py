@@ -336,6 +336,12 @@ def _last_year(doc: PrintedDocument, facts: Facts, t09: PrintedTable | None, not
             s.field(key, money(value))
         block.field("sources", s, "the narrative's changes (万元)")
     t3 = Block()
+    vehicle = facts.last_year.get("three_public.vehicle")  # 公务用车购置及运行费 stated together
+    if vehicle is not None and "three_public.vehicle_purchase" not in facts.last_year:
+        purchase = min(vehicle, _yuan(t09, "row", "vehicle_purchase"))
+        facts.last_year["three_public.vehicle_purchase"] = purchase
+        facts.last_year["three_public.vehicle_operation"] = vehicle - purchase
+        notes.append("last year's 公务用车购置及运行费 is stated together: 购置费 taken as this year's, 运行费 the rest")
     for key, _ in THREE_PUBLIC:
         stated = facts.last_year.get(f"three_public.{key}")
         how = "the narrative (万元)"

@@ -25,6 +25,7 @@ NAMES = (
     ("三公", "three_public.total"),
     ("因公出国", "three_public.outbound"),
     ("公务接待费", "three_public.reception"),
+    ("公务用车购置及运行", "three_public.vehicle"),
     ("公务用车购置费", "three_public.vehicle_purchase"),
     ("公务用车运行费", "three_public.vehicle_operation"),
     ("机关运行经费", "operating_costs"),
@@ -89,6 +90,13 @@ def read_facts(text: str) -> Facts:
         else:
             facts.last_year[name] = now
             facts.last_year_number = int(m["flat"] or m["flat2"])
+    # "收入总额为5,715.29万元，其中：…。比上年部门收入增加1,598.63万元"
+    m = re.search(r"收入(?:预算)?总额为?" + NUMBER + r"万元[^。]*。?比上年(?:部门)?(?:预算)?收入(增加|减少|增长|下降)"
+                  + NUMBER + "万元", flat)
+    if m and "total" not in facts.last_year and wan(m[1]) is not None:
+        now, change = wan(m[1]) or Decimal(0), wan(m[3]) or Decimal(0)
+        facts.this_year["total"] = now
+        facts.last_year["total"] = now - change if m[2] in ("增加", "增长") else now + change
     reasons = re.findall(r"主要原因(?:是|为)[:：]?([^。]*)。", flat)
     facts.empty_reasons = sum(1 for r in reasons if not r.strip("，,；;"))
     facts.reason = next((r for r in reasons if r.strip("，,；;")), None)
@@ -105,7 +113,7 @@ def read_facts(text: str) -> Facts:
     if m and wan(m[2]) is not None:
         facts.performance = (int(m[1]), wan(m[2]) or Decimal(0))
     m = re.search(r"共有车辆(\d+)辆", flat)
-    facts.vehicles = int(m[1]) if m else None
+    facts.vehicles = int(m[1]) if m else 0 if re.search(r"(?:单位|中心|部门|办公室|局|委)无车辆", flat) else None
     m = re.search(r"单价50万元（?\(?含?\)?）?以上(?:的)?通用设备(\d+)台", flat)
     facts.general_equipment = int(m[1]) if m else None
     m = re.search(r"单价100万元（?\(?含?\)?）?以上(?:的)?(?:专用)?设备(?:（不含车辆）)?(\d+)台", flat)

@@ -81,6 +81,16 @@ def import_pdf(path: Path, out: Path, profile: str | None = None, force: bool = 
     doc, found = read_pdf(path)
     if doc is None:
         return None, found
+    imported, problems = import_document(doc, out, profile)
+    if imported is not None:
+        imported.seconds = time.perf_counter() - started
+    return imported, found + problems
+
+
+def import_document(doc: PrintedDocument, out: Path, profile: str | None = None) -> tuple[Imported | None, list[Issue]]:
+    """The draft of a document as read, written to `out`."""
+    started = time.perf_counter()
+    path = Path(doc.path)
     profile = profile or doc.profile
     slug = out.stem
     cat = catalogue_module.load(doc.year, _content_root(out))
@@ -107,4 +117,4 @@ def import_pdf(path: Path, out: Path, profile: str | None = None, force: bool = 
         partial.replace(out)  # never a half-written draft
     except OSError as exc:
         return None, [issue("E743", Location(str(out)), problem=exc.strerror or str(exc))]
-    return Imported(doc, result, comparison, loaded, declared, time.perf_counter() - started), found
+    return Imported(doc, result, comparison, loaded, declared, time.perf_counter() - started), []
