@@ -111,6 +111,12 @@ def build(c, pdf=True, strict=False, lang="zh", content=None, output=None, cache
     print(f"built {out} -> {os.readlink(out)}")
 
 
+@task(help={"file": "the published budget PDF", "json": "print the findings as JSON", "lang": "zh (default) or en"})
+def audit(c, file, json=False, lang="zh"):
+    """Check a published budget PDF: its tables' identities and its narrative against them (exit 1: findings)."""
+    c.run(f"{shlex.quote(PY)} -m generator.cli audit {shlex.quote(file)} --lang {lang}{' --json' if json else ''}", pty=False)
+
+
 @task(help={"port": "port to listen on (8000)", "output": FOLDERS["output"]})
 def serve(c, port=8000, output=None):
     """Serve output/ on http://localhost:PORT (build first)."""

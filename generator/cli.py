@@ -1,4 +1,4 @@
-"""Command line: `budget check`, `codes`, `catalogue`, `schema`, `migrate`, `new-year` and `import` (tasks.py calls these)."""
+"""Command line: `budget check`, `codes`, `catalogue`, `schema`, `migrate`, `new-year`, `import` and `audit` (tasks.py calls these)."""
 
 from __future__ import annotations
 
@@ -166,7 +166,15 @@ def main(argv: list[str] | None = None) -> int:
     i.add_argument("--profile", help="the district format (default: detected from the document)")
     i.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     i.add_argument("--lang", choices=("zh", "en"), default="zh")
+    a = sub.add_parser("audit", help="check a published budget PDF against the standard identities and its own narrative")
+    a.add_argument("file", metavar="FILE.pdf")
+    a.add_argument("--json", action="store_true", help="print the findings as JSON")
+    a.add_argument("--lang", choices=("zh", "en"), default="zh")
     args = parser.parse_args(argv)
+    if args.command == "audit":
+        from generator.importer.audit import run_audit
+
+        return run_audit(args.file, args.json, args.lang)
     if args.command == "import":
         from generator.importer.command import run_import
 
