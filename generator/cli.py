@@ -1,4 +1,4 @@
-"""Command line: `budget check`, `codes`, `catalogue`, `schema`, `migrate`, `new-year`, `import` and `audit` (tasks.py calls these)."""
+"""Command line: `budget check`, `codes`, `catalogue`, `schema`, `migrate`, `new-year`, `import`, `audit` (tasks.py runs them)."""
 
 from __future__ import annotations
 
