@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_serializer, model_validator
 from pydantic_core import PydanticCustomError
 
 from generator.core import vocab
@@ -116,6 +116,18 @@ class Text(Strict):
         if self.en is not None and self.pending is not None:
             raise PydanticCustomError("text_pending_written", "`en` is written: remove `pending: en`")
         return self
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler):
+        """As written: a translated text dumps as {zh, en}, a pending one as {zh, pending}."""
+        data = handler(self)
+        for key in ("en", "pending"):
+            if isinstance(data, dict) and data.get(key) is None:
+                data.pop(key, None)
+        return data
+
+    def __iter__(self):  # dict(text): the languages written, and the mark when pending
+        yield from ((k, v) for k, v in super().__iter__() if v is not None)
 
     @property
     def is_pending(self) -> bool:
