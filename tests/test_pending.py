@@ -57,7 +57,7 @@ def test_check_cli_strict_refuses_pending_texts(tmp_path):
 
 
 @pytest.mark.parametrize("edit, code", [
-    (lambda t: t.replace("organisation:\n  zh:", "organisation:\n  pending: en\n  zh:", 1), "E246"),  # en and pending
+    (lambda t: t.replace("organisation:\n  zh:", "organisation:\n  pending: en\n  zh:", 1), "E248"),  # en and pending
     (lambda t: ORGANISATION_EN.sub(r"\1", t), "E247"),  # neither
 ])
 def test_a_text_needs_english_or_the_pending_mark_not_both(tmp_path, edit, code):

@@ -116,7 +116,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "W246": ("英文尚未翻译（pending: en）：{field}“{snippet}”；英文网页暂以中文显示并注明未译。请写 en: 英文译文并删去 pending: en",
              "English not yet translated (pending: en): {field} '{snippet}'; the English pages show the Chinese with a "
              "'not yet translated' notice. Write `en:` with the translation and remove `pending: en`"),
-    "E246": ("{key} 已写英文，又标了 pending: en：请删去 pending: en", "{key} is written and also marked `pending: en`: remove `pending: en`"),
+    "E248": ("{key} 已写英文，又标了 pending: en：请删去 pending: en", "{key} is written and also marked `pending: en`: remove `pending: en`"),
     "E247": ("缺少英文 {key!r}：请写英文；暂无译文时写 pending: en（check 会提示待译）",
              "missing English {key!r}: write it, or `pending: en` until it is translated (check then warns)"),
     "E227": ("本地分类科目文件的这一处有误：{problem}", "the local catalogue file is malformed here: {problem}"),
@@ -260,7 +260,7 @@ TITLES: dict[str, tuple[str, str]] = {
     "E224": ("实施期不在预算年度内", "period outside the budget year"),
     "W225": ("占位文字", "placeholder text"),
     "W246": ("英文待译", "English translation pending"),
-    "E246": ("英文已写仍标待译", "English written but marked pending"),
+    "E248": ("英文已写仍标待译", "English written but marked pending"),
     "E247": ("缺少英文", "English missing"),
     "E227": ("本地科目文件有误", "local catalogue file malformed"),
     "E228": ("本地科目与目录冲突", "local code conflicts with the catalogue"),

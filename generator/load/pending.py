@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from generator.core.diagnostics import Issue, Location, issue
 
 # pydantic error types raised by Text's validator -> their codes
-PENDING_CODES = {"text_no_english": "E247", "text_pending_written": "E246"}
+PENDING_CODES = {"text_no_english": "E247", "text_pending_written": "E248"}
 
 
 def pending_texts(obj: object, here: tuple = ()) -> Iterator[tuple[tuple, dict]]:
