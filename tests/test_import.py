@@ -130,6 +130,24 @@ def test_a_contradiction_is_reported_and_declared(tmp_path):
     assert compare(doc, db).mismatches[0].computed == cell.value  # the line items keep the rows' sum
 
 
+def test_a_department_with_a_shiye_unit_is_drafted_as_two_units(tmp_path):
+    """Table 09's 机关运行经费 less than the 公用经费: a 行政 unit holds them, a 事业 unit the rest."""
+    doc, _ = read_pdf(PUTUO["department"])
+    cell = doc.tables["09"].cells["row"]["operating_costs"]
+    doc.tables["09"].cells["row"] |= {"operating_costs": dataclasses.replace(cell, value=Decimal("100.00"),
+                                                                               yuan=Decimal(1000000))}
+    out = tmp_path / "content" / "budgets" / "2025" / "two.yaml"
+    imported, issues = import_document(doc, out)
+    assert imported is not None, [i.format("en") for i in issues]
+    assert imported.comparison.complete, [str(m) for m in imported.comparison.mismatches]
+    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert [u["kind"] for u in data["units"]] == ["行政", "事业"]
+    loaded, db = built(out, "department")
+    assert {i.code for i in loaded.issues} == {"W246"}, [i.format("en") for i in loaded.issues]
+    assert db.tables["09"].cells()["09.row.operating_costs"] == Decimal(1000000)
+    assert compare(doc, db).complete
+
+
 def test_an_existing_draft_is_not_overwritten(tmp_path):
     out = tmp_path / "x.yaml"
     out.write_text("keep", encoding="utf-8")

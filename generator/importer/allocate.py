@@ -127,3 +127,27 @@ def allocate_basic(functions: Mapping[str, Decimal], economics: Mapping[str, Dec
         col_count[e] = col_count.get(e, 0) + 1
     return [Cell(f, e, v, row_count[f] == 1 and col_count[e] == 1) for (f, e), v in sorted(cells.items()) if v > 0]
 
+
+
+def split_public(cells: list[Cell], amount: Decimal) -> tuple[list[Cell], list[Cell]]:
+    """The cells cut in two: the first part holds `amount` of 公用经费 (a 行政 unit's, whose
+    机关运行经费 table 09 prints) and every 人员经费 cell; the second the rest of 公用经费 (a
+    事业 unit's). In code order; one cell may be cut."""
+    first: list[Cell] = []
+    second: list[Cell] = []
+    left = amount
+    for c in cells:
+        if kind_of(c.column) == "personnel":
+            first.append(c)
+        elif left >= c.amount:
+            first.append(c)
+            left -= c.amount
+        elif left > 0:
+            first.append(Cell(c.row, c.column, left, False))
+            second.append(Cell(c.row, c.column, c.amount - left, False))
+            left = ZERO
+        else:
+            second.append(c)
+    if left > 0:
+        raise AllocationError("机关运行经费 / 公用经费", amount, amount - left)
+    return first, second

@@ -22,13 +22,13 @@ from decimal import Decimal
 
 from generator.catalogue import Catalogue
 from generator.core import vocab
-from generator.importer.allocate import ZERO, AllocationError, allocate_basic
-from generator.importer.facts import Facts, read_facts
+from generator.core.money import UNIT_FACTORS
+from generator.importer.allocate import ZERO, AllocationError, allocate_basic, split_public
+from generator.importer.draft_parts import THREE_PUBLIC, last_year, procurement_items, with_targets, yuan
+from generator.importer.facts import read_facts
 from generator.importer.printed import PrintedDocument, PrintedTable
 from generator.importer.yamltext import Block, money, quoted, text_block
 
-THREE_PUBLIC = (("outbound", "因公出国(境)费"), ("reception", "公务接待费"),
-                ("vehicle_purchase", "公务用车购置费"), ("vehicle_operation", "公务用车运行费"))
 APPROPRIATION_TABLES = {"05": "一般公共预算", "06": "政府性基金", "07": "国有资本经营"}
 
 
@@ -43,9 +43,6 @@ class Draft:
     pending: int = 0  # texts left to translate
 
 
-def _yuan(table: PrintedTable | None, row: str, column: str) -> Decimal:
-    cell = table.get(row, column) if table else None
-    return cell.yuan if cell else ZERO
 
 
 def _leaves(table: PrintedTable | None, digits: int) -> list[str]:
@@ -60,8 +57,8 @@ def _section(doc: PrintedDocument, number: str) -> str | None:
 def _function_sources(doc: PrintedDocument, function: str, kind: str, notes: list[str]) -> dict[str, Decimal]:
     """The sources of one function's basic or project money: the appropriations from 05/06/07,
     the rest from table 02's other columns (in the order of the standard table)."""
-    total = _yuan(doc.tables.get("03"), function, kind)
-    out = {source: _yuan(doc.tables.get(n), function, kind) for n, source in APPROPRIATION_TABLES.items()}
+    total = yuan(doc.tables.get("03"), function, kind)
+    out = {source: yuan(doc.tables.get(n), function, kind) for n, source in APPROPRIATION_TABLES.items()}
     rest = total - sum(out.values(), ZERO)
     if rest < 0:
         notes.append(f"{function} {kind}: 05–07 print {sum(out.values(), ZERO)}, more than 03's {total}: 03 kept")
@@ -69,7 +66,7 @@ def _function_sources(doc: PrintedDocument, function: str, kind: str, notes: lis
     for source in vocab.other_sources():
         if rest <= 0:
             break
-        available = _yuan(doc.tables.get("02"), function, source.key)
+        available = yuan(doc.tables.get("02"), function, source.key)
         if available > 0:
             out[source.key] = min(available, rest)
             rest -= out[source.key]
@@ -79,16 +76,37 @@ def _function_sources(doc: PrintedDocument, function: str, kind: str, notes: lis
     return {s: v for s, v in out.items() if v > 0}
 
 
+def _operating_costs(doc: PrintedDocument) -> tuple[Decimal, Decimal] | None:
+    """Table 09's 机关运行经费 in 元 and half its printed precision (元), when it prints some."""
+    t09 = doc.tables.get("09")
+    costs = t09.get("row", "operating_costs") if t09 else None
+    if costs is None or costs.value <= 0 or t09 is None:
+        return None
+    return costs.yuan, UNIT_FACTORS.get(t09.unit, Decimal(1)) / 200
+
+
+def _operating_split(doc: PrintedDocument, cells: list, public_fiscal: Decimal, notes: list[str]):
+    """A 部门预算 whose 机关运行经费 are less than its 公用经费 has 事业 units too: the cells of a
+    行政 unit (the 机关运行经费) and of a 事业 unit (the other 公用经费); None when one unit will do."""
+    costs = _operating_costs(doc)
+    if doc.kind == "unit" or doc.unit_kind is not None or costs is None or costs[0] >= public_fiscal - costs[1]:
+        return None
+    try:
+        parts = split_public(cells, costs[0])
+    except AllocationError:
+        return None
+    notes.append(f"09 机关运行经费 {costs[0]} < 公用经费 {public_fiscal}: drafted as a 行政 unit and a 事业 unit")
+    return parts
+
+
 def _unit_kind(doc: PrintedDocument, public_fiscal: Decimal, notes: list[str]) -> str:
     """行政 when table 09 prints 机关运行经费 (the 一般公共预算 公用经费 of 行政/参公 units), else 事业."""
     if doc.unit_kind in vocab.UNIT_KINDS_KEYS:
         return doc.unit_kind
-    t09 = doc.tables.get("09")
-    costs = t09.get("row", "operating_costs") if t09 else None
-    if costs and costs.value > 0:
-        if public_fiscal and abs(costs.yuan - public_fiscal) > Decimal(100) * (costs.yuan / costs.value if costs.value else 1):
-            notes.append(f"09 机关运行经费 {costs.text} is not the 公用经费 {public_fiscal}: the unit is written as 行政; "
-                         "a department whose units differ in kind needs them split by hand")
+    costs = _operating_costs(doc)
+    if costs is not None:
+        if costs[0] > public_fiscal + costs[1]:
+            notes.append(f"09 机关运行经费 {costs[0]} exceed the 公用经费 {public_fiscal}: a contradiction of the document")
         return "行政"
     notes.append("09 prints no 机关运行经费: the unit is written as 事业 (check department.kind)")
     return "事业"
@@ -109,16 +127,16 @@ def draft(doc: PrintedDocument, slug: str, catalogue: Catalogue, rules: dict[str
             notes.append(f"code {code} is not in the {catalogue.edition} catalogue: add it as a local code")
 
     # ---- 基本支出: 一般公共预算 by the allocation; other sources on their own lines
-    general = {f: _yuan(doc.tables.get("05"), f, "basic") for f in functions}
+    general = {f: yuan(doc.tables.get("05"), f, "basic") for f in functions}
     general = {f: v for f, v in general.items() if v > 0}
-    economics = {e: _yuan(t08, e, "total") for e in _leaves(t08, 5)}
+    economics = {e: yuan(t08, e, "total") for e in _leaves(t08, 5)}
     split = None
     t01 = doc.tables.get("01")
     if doc.kind == "unit" and t01 is not None and any(c in t01.columns for c in ("personnel", "public")):
-        split = {r[4:]: {k: _yuan(t01, r, k) for k in ("personnel", "public")}
+        split = {r[4:]: {k: yuan(t01, r, k) for k in ("personnel", "public")}
                  for r in t01.cells if r.startswith("exp.") and r[4:].isdigit()}
         split = {c: v for c, v in split.items() if sum(v.values(), ZERO) > 0}
-        other = {c: sum((_yuan(t03, f, "basic") - general.get(f, ZERO) for f in functions if f.startswith(c)), ZERO)
+        other = {c: sum((yuan(t03, f, "basic") - general.get(f, ZERO) for f in functions if f.startswith(c)), ZERO)
                  for c in split}
         if any(other.values()):  # 01's split covers every source; 08 only 一般公共预算
             notes.append("basic spending from other sources than 一般公共预算: table 01's 人员/公用 split not used")
@@ -132,12 +150,17 @@ def draft(doc: PrintedDocument, slug: str, catalogue: Catalogue, rules: dict[str
         cells = allocate_basic(general, economics, rules, None)
     public_fiscal = sum((c.amount for c in cells if c.column[:3] not in vocab.PERSONNEL_CLASSES), ZERO)
     kind = _unit_kind(doc, public_fiscal, notes)
+    parts = _operating_split(doc, cells, public_fiscal, notes)
 
-    basic = Block()
-    for c in cells:
-        how = (f"03 {c.row} = 08 {c.column}" if c.determined else
-               f"allocated: part of 03/05 {c.row} {_yuan(t03, c.row, 'basic')} and of 08 {c.column} {economics[c.column]}")
-        basic.item(f"{{function: {quoted(c.row)}, economic: {quoted(c.column)}, amount: {money(c.amount)}}}", how)
+    def basic_lines(chosen: list) -> Block:
+        block = Block()
+        for c in chosen:
+            how = (f"03 {c.row} = 08 {c.column}" if c.determined else
+                   f"allocated: part of 03/05 {c.row} {yuan(t03, c.row, 'basic')} and of 08 {c.column} {economics[c.column]}")
+            block.item(f"{{function: {quoted(c.row)}, economic: {quoted(c.column)}, amount: {money(c.amount)}}}", how)
+        return block
+
+    basic = basic_lines(parts[0] if parts else cells)
     for f in functions:
         for source, amount in _function_sources(doc, f, "basic", notes).items():
             if source == "一般公共预算":
@@ -150,8 +173,8 @@ def draft(doc: PrintedDocument, slug: str, catalogue: Catalogue, rules: dict[str
     # ---- 项目支出: one per function (the document lists no projects)
     projects = Block()
     facts = read_facts("\n".join(s.text for s in doc.sections) or "\n".join(p.text for p in doc.pages))
-    with_money = [f for f in functions if _yuan(t03, f, "project") > 0]
-    marked = _with_targets(facts, {f: _yuan(t03, f, "project") for f in with_money}, notes)
+    with_money = [f for f in functions if yuan(t03, f, "project") > 0]
+    marked = with_targets(facts, {f: yuan(t03, f, "project") for f in with_money}, notes)
     count_left = facts.performance[0] if facts.performance else 0
     for f in with_money:
         entry = catalogue.functional.get(f)
@@ -162,7 +185,7 @@ def draft(doc: PrintedDocument, slug: str, catalogue: Catalogue, rules: dict[str
         p.field("name", f"{{zh: {quoted(name_zh + '项目支出')}, en: {quoted('Project expenditure: ' + name_en)}}}")
         p.field("function", quoted(f))
         p.field("funding", "{" + ", ".join(f"{s}: {money(v)}" for s, v in funding.items()) + "}",
-                f"03 {f} 项目支出 {_yuan(t03, f, 'project')}")
+                f"03 {f} 项目支出 {yuan(t03, f, 'project')}")
         if f in marked:
             count = max(1, count_left) if f == marked[-1] else 1
             count_left -= count
@@ -175,7 +198,7 @@ def draft(doc: PrintedDocument, slug: str, catalogue: Catalogue, rules: dict[str
     spending = Block()
     for k in vocab.other_spending_kinds():
         for f in functions:
-            amount = _yuan(t03, f, k.key)
+            amount = yuan(t03, f, k.key)
             if amount > 0:
                 spending.item(f"{{kind: {k.typed}, function: {quoted(f)}, amount: {money(amount)}}}", f"03 {f} {k.key}")
 
@@ -185,7 +208,7 @@ def draft(doc: PrintedDocument, slug: str, catalogue: Catalogue, rules: dict[str
         cell = t09.get("row", key) if t09 else None
         if cell and cell.yuan > 0:
             three.item(f"{{kind: {typed}, amount: {money(cell.yuan)}}}", f"09 {cell.text}{t09.unit if t09 else ''}")
-    procurement = _procurement(facts)
+    procurement = procurement_items(facts)
     assets = (f"{{vehicles: {facts.vehicles or 0}, general_equipment: {facts.general_equipment or 0}, "
               f"special_equipment: {facts.special_equipment or 0}}}")
 
@@ -205,7 +228,7 @@ def draft(doc: PrintedDocument, slug: str, catalogue: Catalogue, rules: dict[str
     texts.field("organisation", text(_section(doc, "二"), "机构设置"), "二 as printed; English pending",
                 anchor="organisation" if unit_doc else None)
     texts.field("special_terms", "[]", "三's own terms are not imported")
-    texts.field("last_year", _last_year(doc, facts, t09, notes), anchor="last_year" if unit_doc else None)
+    texts.field("last_year", last_year(doc, facts, t09, notes), anchor="last_year" if unit_doc else None)
     if facts.reason:
         reasons = Block()
         reasons.field("income", text(facts.reason, "原因"), "the narrative's 主要原因")
@@ -264,6 +287,25 @@ def draft(doc: PrintedDocument, slug: str, catalogue: Catalogue, rules: dict[str
         unit_block.item(unit)
         out.field("units", unit_block)
         pending += 1
+    elif parts:  # a 行政 unit and a 事业 unit: table 09's 机关运行经费 are part of the 公用经费
+        out.field("department", dept)
+        out.extend(texts)
+        first, second = Block(), Block()
+        first.field("slug", "xingzheng")
+        first.field("name", f"{{zh: {quoted(name)}, pending: en}}")
+        first.field("kind", "行政", "its 公用经费 are table 09's 机关运行经费")
+        first.extend(items)
+        first.field("assets", assets)
+        second.field("slug", "shiye")
+        second.field("name", f"{{zh: {quoted(name + '所属事业单位')}, pending: en}}", "split by the import: name it")
+        second.field("kind", "事业", "the 公用经费 that are not 机关运行经费")
+        second.field("basic", basic_lines(parts[1]))
+        second.field("assets", "{vehicles: 0, general_equipment: 0, special_equipment: 0}")
+        listed = Block()
+        listed.item(first, "the units are not printed: one 行政 unit and one 事业 unit reproduce the tables")
+        listed.item(second)
+        out.field("units", listed)
+        pending += 2
     else:
         dept.field("kind", kind)
         out.field("department", dept)
@@ -275,79 +317,3 @@ def draft(doc: PrintedDocument, slug: str, catalogue: Catalogue, rules: dict[str
     return Draft(out.render(), notes, pending)
 
 
-def _with_targets(facts: Facts, projects: dict[str, Decimal], notes: list[str]) -> list[str]:
-    """The projects the narrative's 编报绩效目标的项目…涉及项目预算资金 X万元 covers: the subset whose
-    amounts make X (at its printed precision), the largest such, the first in code order."""
-    if facts.performance is None:
-        return []
-    codes = sorted(projects)
-    if len(codes) > 16:
-        notes.append("绩效目标: too many projects to find the ones with targets: none marked")
-        return []
-    best: list[str] = []
-    for mask in range(1, 1 << len(codes)):
-        chosen = [c for i, c in enumerate(codes) if mask >> i & 1]
-        if abs(sum((projects[c] for c in chosen), ZERO) - facts.performance[1]) <= 50 and len(chosen) > len(best):
-            best = chosen
-    if not best:
-        notes.append(f"绩效目标: no set of projects makes the stated {facts.performance[1]}: none marked")
-    elif len(best) > facts.performance[0]:
-        notes.append(f"绩效目标: {facts.performance[0]} projects stated, {len(best)} functions needed: none marked")
-        return []
-    return best
-
-
-def _procurement(facts: Facts) -> Block:
-    block = Block()
-    sme, micro = facts.procurement.get("sme", ZERO), facts.procurement.get("micro", ZERO)
-    for category in ("货物", "工程", "服务"):
-        amount = facts.procurement.get(category, ZERO)
-        if amount <= 0:
-            continue
-        s, m = min(sme, amount), min(micro, min(sme, amount))
-        sme, micro = sme - s, micro - m
-        item = f"{{name: {{zh: 政府采购{category}, en: Government procurement of {_CATEGORY_EN[category]}}}, " \
-               f"category: {category}, amount: {money(amount)}"
-        item += (f", reserved_sme: {money(s)}" if s else "") + (f", reserved_micro: {money(m)}" if m else "") + "}"
-        block.item(item, "the narrative's 政府采购预算 (万元)")
-    return block
-
-
-_CATEGORY_EN = {"货物": "goods", "工程": "works", "服务": "services"}
-
-
-def _last_year(doc: PrintedDocument, facts: Facts, t09: PrintedTable | None, notes: list[str]) -> Block:
-    block = Block()
-    total_now = _yuan(doc.tables.get("01"), "inc.total", "amount")
-    total: Decimal | None = facts.last_year.get("total")
-    how = "the narrative's change in 收入/支出预算"
-    if total is None and "source.财政拨款" in facts.last_year:
-        fiscal_now = _yuan(doc.tables.get("01"), "inc.财政拨款", "amount")
-        if fiscal_now == total_now:
-            total, how = facts.last_year["source.财政拨款"], "the narrative states only 财政拨款's change: assumed for the total"
-    if total is None:
-        total, how = total_now, "not stated: this year's total (check)"
-        notes.append("last year's total not found in the narrative: this year's written")
-    block.field("total", money(total), how)
-    sources = {k.split(".", 1)[1]: v for k, v in facts.last_year.items() if k.startswith("source.")}
-    if sources:
-        s = Block()
-        for key, value in sources.items():
-            s.field(key, money(value))
-        block.field("sources", s, "the narrative's changes (万元)")
-    t3 = Block()
-    vehicle = facts.last_year.get("three_public.vehicle")  # 公务用车购置及运行费 stated together
-    if vehicle is not None and "three_public.vehicle_purchase" not in facts.last_year:
-        purchase = min(vehicle, _yuan(t09, "row", "vehicle_purchase"))
-        facts.last_year["three_public.vehicle_purchase"] = purchase
-        facts.last_year["three_public.vehicle_operation"] = vehicle - purchase
-        notes.append("last year's 公务用车购置及运行费 is stated together: 购置费 taken as this year's, 运行费 the rest")
-    for key, _ in THREE_PUBLIC:
-        stated = facts.last_year.get(f"three_public.{key}")
-        how = "the narrative (万元)"
-        if stated is None:
-            stated, how = _yuan(t09, "row", key), "not stated: this year's (check)"
-            notes.append(f"last year's 三公 {key} not found in the narrative: this year's written")
-        t3.field(key, money(stated), how)
-    block.field("three_public", t3)
-    return block
