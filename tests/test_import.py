@@ -148,6 +148,34 @@ def test_a_department_with_a_shiye_unit_is_drafted_as_two_units(tmp_path):
     assert compare(doc, db).complete
 
 
+def in_wan(doc):
+    """The same document as if printed in 万元: every cell rounded to 0.01万元, subtotals included."""
+    for table in doc.tables.values():
+        if table.unit == "元":
+            table.unit = "万元"
+            for row, cols in table.cells.items():
+                table.cells[row] = {c: dataclasses.replace(cell, value=to_unit(cell.yuan, "万元"),
+                                                           yuan=to_unit(cell.yuan, "万元") * 10000)
+                                    for c, cell in cols.items()}
+    return doc
+
+
+def test_a_document_in_wan_yuan_is_reproduced_despite_rounding(tmp_path):
+    doc = in_wan(read_pdf(PUTUO["department"])[0])
+    t08 = doc.tables["08"]
+    rows = [r for r in t08.cells if len(r) == 5]
+    # the premise: the printed rows do not add up to the printed total (rounding), so the leaves must move
+    assert sum(t08.cells[r]["total"].yuan for r in rows) != t08.cells["total"]["total"].yuan
+    out = tmp_path / "content" / "budgets" / "2025" / "wan.yaml"
+    imported, issues = import_document(doc, out)
+    assert imported is not None, [i.format("en") for i in issues]
+    loaded, db = built(out, "department")
+    result = compare(doc, db)
+    print(f"\nin 万元: {result}")
+    assert result.complete, [str(m) for m in result.mismatches]
+    assert {i.code for i in loaded.issues} == {"W246"}, [i.format("en") for i in loaded.issues]
+
+
 def test_an_existing_draft_is_not_overwritten(tmp_path):
     out = tmp_path / "x.yaml"
     out.write_text("keep", encoding="utf-8")

@@ -22,6 +22,7 @@ from generator.importer.compare import Comparison, compare
 from generator.importer.draft import Draft, ImportError_, draft
 from generator.importer.printed import PrintedDocument
 from generator.importer.reader import read_pdf
+from generator.importer.rounding import exact_leaves
 from generator.pipeline import Content, load_content
 from generator.reconcile.semantic import pairing_rules
 
@@ -96,14 +97,15 @@ def import_document(doc: PrintedDocument, out: Path, profile: str | None = None)
     cat = catalogue_module.load(doc.year, _content_root(out))
     rules = pairing_rules()
     try:
-        result = draft(doc, slug, cat, rules, profile)
+        exact = exact_leaves(doc)  # a 万元 document: amounts in 元 whose sums round as printed
+        result = draft(exact, slug, cat, rules, profile)
         loaded, comparison = _verify(doc, result.text, out, profile)
         declared: dict[str, Decimal] = {}
         if comparison is not None and comparison.mismatches:  # the document's own errors: declared, so check shows them
             tables = doc.tables
             declared = {f"table.{m.key}": tables[m.key[:2]].get(*m.key[3:].split(".", 1)).yuan  # type: ignore[union-attr]
                         for m in comparison.mismatches if m.printed is not None}
-            result = draft(doc, slug, cat, rules, profile, declared)
+            result = draft(exact, slug, cat, rules, profile, declared)
             loaded, _ = _verify(doc, result.text, out, profile)
     except ImportError_ as exc:
         return None, [issue("E741", Location(str(path)), problem=str(exc))]
