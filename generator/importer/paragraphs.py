@@ -197,11 +197,14 @@ class _Walk:
                 return
             value = self.r.table_value(key) / WAN
             half = Decimal("0.5").scaleb(-change.decimals)
+            table = self.r.doc.tables.get(key[:2])
+            spread = Decimal("0.005") if table is not None and table.unit == "万元" else Decimal(0)  # this year's figure, as printed
             rates = []
             for d in (abs(delta) - half, abs(delta) + half):
-                base = value - (d if delta > 0 else -d)
-                if base > 0:
-                    rates.append((d / base * HUNDRED).quantize(q, ROUND_HALF_UP))
+                for v in (value - spread, value + spread):
+                    base = v - (d if delta > 0 else -d)
+                    if base > 0:
+                        rates.append((d / base * HUNDRED).quantize(q, ROUND_HALF_UP))
             if rates and not (min(rates) <= claim.value <= max(rates)):
                 base_rounded = value.quantize(Decimal(1).scaleb(-change.decimals), ROUND_HALF_UP) - delta
                 from_rounded = (abs(delta) / base_rounded * HUNDRED).quantize(q, ROUND_HALF_UP) if base_rounded > 0 else None
