@@ -202,3 +202,15 @@ def test_command_reports_a_finding(pdf_html, tmp_path):
     assert out.returncode == 1
     lines = out.stdout.strip().splitlines()
     assert len(lines) == 2 and lines[1].startswith("p. 6: ") and "176.31" in lines[1] and "176.32" in lines[1]
+
+
+@pytest.mark.pdf
+def test_a_change_that_does_not_follow_from_last_years_amount(pdf_html, tmp_path):
+    """A line with last year's amount and its change (as other editions print them): 176.32 − 170.00 is 6.32, not 6.23;
+    the same sentence with 6.32 audits clean."""
+    line = ">176.32万元</span>"
+    wrong = plant(pdf_html[DEPARTMENT], line, line + "，比2024年预算170.00万元增加6.23万元")
+    (f,) = audited(render(wrong, tmp_path / "wrong.pdf"))
+    assert f.kind == "change" and (f.left, f.right) == (D("6.23"), D("6.32"))
+    right = plant(pdf_html[DEPARTMENT], line, line + "，比2024年预算170.00万元增加6.32万元")
+    assert audited(render(right, tmp_path / "right.pdf")) == []
