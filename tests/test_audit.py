@@ -214,3 +214,18 @@ def test_a_change_that_does_not_follow_from_last_years_amount(pdf_html, tmp_path
     assert f.kind == "change" and (f.left, f.right) == (D("6.23"), D("6.32"))
     right = plant(pdf_html[DEPARTMENT], line, line + "，比2024年预算170.00万元增加6.32万元")
     assert audited(render(right, tmp_path / "right.pdf")) == []
+
+
+@pytest.mark.pdf
+def test_the_reference_documents_own_contradictions(pdf_html, tmp_path):
+    """As the 2024 reference document was published (README, Known corrections): table 02's 合计 row prints
+    5,715.29 as 财政拨款收入 and as 其他收入, and 六 says 4,542.16万元 is 100% of the project budget."""
+    findings = _found(pdf_html, tmp_path, SEED,
+                      ('data-cell="02.total.财政拨款">5,370.00<', 'data-cell="02.total.财政拨款">5,715.29<', 1),
+                      ('data-cell="02.total.其他收入">345.29<', 'data-cell="02.total.其他收入">5,715.29<', 1),
+                      ('data-figure="performance.amount">5,295.10万元', 'data-figure="performance.amount">4,542.16万元', 1))
+    share = [f for f in findings if f.kind == "percentage"]
+    assert len(share) == 1 and (share[0].left, share[0].right) == (D("100.00"), D("85.78"))
+    row = [f for f in findings if f.kind == "identity" and f.what.zh.startswith("02表 total 合计 = 各收入来源之和")]
+    assert row and row[0].difference == D("-5715.29") and row[0].page == 9
+    assert all(f.kind in ("identity", "percentage") for f in findings), [f.line() for f in findings]
