@@ -69,7 +69,7 @@ class _Walk:
             whole, frac, unit = m.group(1), m.group(2), m.group(3)
             value = Decimal(whole.replace(",", "") + (f".{frac}" if frac else ""))
             label = _label(self.flat, m.start(), end)
-            snippet = self.flat[max(end, m.start() - 24):m.end()]
+            snippet = self.flat[max(end, m.start() - 24):m.end()].lstrip("，。；：:、,;")
             claim = Claim(value, len(frac or ""), unit, label, self.r.page(snippet, self.section.page), m.start())
             self._claim(claim, snippet)
             if unit != "%":
