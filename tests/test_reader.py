@@ -75,7 +75,8 @@ def test_putuo_empty_tables_and_sections(putuo, kind):
         assert table.flat() == {} and table.empty_note and "空表" in table.empty_note
     own = "部门" if kind == "department" else "单位"
     numbers = [s.number for s in doc.sections]
-    assert numbers[:4] == ["一", "二", "三", "四"] and "六" in numbers
+    assert numbers[:6] == ["一", "二", "三", "四", "五", "六"]
+    assert doc.section("五").page == 8  # no heading of its own: the tables' first page
     notes = doc.section("四")
     assert notes is not None and notes.heading == f"{own}预算编制说明" and notes.page == 6
     assert "9,101.68万" in notes.text and "主要用于" in notes.text
@@ -179,3 +180,45 @@ def test_issues_have_both_languages(tmp_path):
     _, issues = read_pdf(tmp_path / "a.pdf")
     (only,) = issues
     assert "PDF" in only.message("zh") and "PDF" in only.message("en") and str(tmp_path / "a.pdf") in only.format()
+
+
+# ---------------------------------------------------------------- layouts of other districts (the grid alone)
+
+
+def test_codes_of_own_level_full_or_in_one_column_and_rows_by_name():
+    from generator.catalogue import load
+    from generator.importer import grid
+
+    namer = grid.RowNamer("functional", load(2025))
+    own = [(["208", "", ""], "社会保障和就业支出"), (["", "05", ""], "行政事业单位养老支出"), (["", "", "05"], "x"),
+           (["", "", "06"], "y"), (["210", "", ""], "卫生健康支出"), (["", "11", ""], "z"), (["", "", "02"], "w")]
+    assert [namer.key(c, n) for c, n in own] == ["208", "20805", "2080505", "2080506", "210", "21011", "2101102"]
+    assert namer.key(["201", "03", "01"], "行政运行") == "2010301"
+    assert namer.key(["2010350"], "事业运行") == "2010350"
+    assert namer.key(["", "", ""], "合计") == "total" and namer.key(["", "", ""], "总计") == "total"
+    economic = grid.RowNamer("economic", load(2025))
+    assert economic.key(["", ""], "工资福利支出") == "301"  # an economic 类 printed with its name only
+    assert economic.key(["", "01"], "基本工资") == "30101"
+
+
+def test_headers_give_the_column_keys():
+    from generator.importer import grid
+
+    assert grid.column_key("02", "财政拨款收入") == "财政拨款"
+    assert grid.column_key("02", "事业单位\n经营收入") == "事业单位经营收入"
+    assert grid.column_key("02", "经营收入") == "事业单位经营收入"
+    assert grid.column_key("04", "政府性基金预\n算") == "政府性基金"
+    assert grid.column_key("01", "合计") == "amount" and grid.column_key("03", "合计") == "total"
+    assert grid.column_key("09", "小计") == "vehicle" and grid.column_key("09", "机关运行经费预算\n数") == "operating_costs"
+    assert grid.column_key("03", "上缴上级支出") == "upper" and grid.column_key("08", "公用经费") == "public"
+    assert grid.income_key("1、一般公共预算资金") == "一般公共预算" and grid.income_key("三、国有资本经营收入") == "国有资本经营"
+    assert grid.amount("1,234,567.89") == Decimal("1234567.89") and grid.amount("") is None and grid.amount("—") is None
+
+
+def test_unit_kind_when_the_text_says_it():
+    from generator.importer.narrative import _unit_kind
+
+    assert _unit_kind("本部门中，行政单位1家，事业单位1家") is None  # a department of both kinds
+    assert _unit_kind("本单位为行政单位") == "行政"
+    assert _unit_kind("本部门中，参照公务员法管理的事业单位1家") == "参公"
+    assert _unit_kind("本部门中，事业单位2家") == "事业"

@@ -46,7 +46,11 @@ class Finding:
             unit = self.unit if lang == "zh" else {"元": "yuan", "万元": "×10,000 yuan", "%": "%"}.get(self.unit, self.unit)
             diff = self.difference
             assert diff is not None
-            if lang == "zh":
+            if self.kind == "identity":  # two printed sides, neither known to be the right one
+                sign = ">" if self.relation == "<=" else "≠"
+                out += (f"：{_fmt(self.left)} {sign} {_fmt(self.right)}（差 {_fmt(diff)} {unit}）" if lang == "zh" else
+                        f": {_fmt(self.left)} {sign} {_fmt(self.right)} (difference {_fmt(diff)} {unit})")
+            elif lang == "zh":
                 out += f"：印出 {_fmt(self.left)}，应{'不超过' if self.relation == '<=' else '为'} {_fmt(self.right)}（差 {_fmt(diff)} {unit}）"
             else:
                 out += (f": printed {_fmt(self.left)}, {'at most' if self.relation == '<=' else 'expected'} "

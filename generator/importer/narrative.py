@@ -104,4 +104,10 @@ def sections(doc: PrintedDocument) -> list[Section]:
         end = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
         text = "\n".join(raw for _, _, raw in lines[i + 1:end])
         out.append(Section(number, title, text, lines[i][0]))
-    return out
+    pages = [p for t in doc.tables.values() for p in t.pages]
+    found = {s.number for s in out}
+    for number, title in entries:  # 五、部门预算表 has no heading of its own in some districts: the tables are the section
+        if number not in found and "预算表" in title and pages:
+            out.append(Section(number, title, "", min(pages)))
+    order = [n for n, _ in entries]
+    return sorted(out, key=lambda s: order.index(s.number) if s.number in order else len(order))

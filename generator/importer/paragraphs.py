@@ -15,6 +15,7 @@ from generator.importer.claims import EMPTY_REASON, FLAT, HUNDRED, NUMBER, SAME_
 from generator.importer.printed import Section
 
 CHANGE = re.compile(r"(?:比|较)(?:上年|上一年|\d{4}年)(?:预算)?(?:相比)?(.*?)(增加|减少|增长|下降)了?$")
+LAST_YEAR = re.compile(r"^(?:比|较)(?:上年|上一年|\d{4}年)(?:预算数?)?(?:的)?$")
 RATE = re.compile(r"(增幅|增长|降幅|下降|减幅|减少|增长率|下降率)(?:了|为)?$")
 
 
@@ -56,6 +57,7 @@ class _Walk:
         self.procurement: dict[str, Claim] = {}
         self.project_total: Claim | None = None
         self.sources: list[Claim] = []
+        self.last_year: tuple[Claim, Claim] | None = None  # (last year's amount, this year's claim)
 
     def run(self) -> None:
         end = 0
@@ -67,7 +69,7 @@ class _Walk:
             whole, frac, unit = m.group(1), m.group(2), m.group(3)
             value = Decimal(whole.replace(",", "") + (f".{frac}" if frac else ""))
             label = _label(self.flat, m.start(), end)
-            snippet = self.flat[max(end, m.start() - 24):m.end()]
+            snippet = self.flat[max(end, m.start() - 24):m.end()].lstrip("，。；：:、,;")
             claim = Claim(value, len(frac or ""), unit, label, self.r.page(snippet, self.section.page), m.start())
             self._claim(claim, snippet)
             if unit != "%":
@@ -120,6 +122,12 @@ class _Walk:
             return
         if self.mode == "project":
             return
+        if LAST_YEAR.search(label) and self.previous is not None and self.previous.key:
+            self.last_year = (claim, self.previous)  # 比2024年预算 X 万元 增加 Y 万元
+            return
+        if self.last_year is not None and re.fullmatch(r"(增加|减少|增长|下降)了?", label):
+            self._change_from_last_year(claim, label)
+            return
         if m := CHANGE.search(label):
             key = _concept(m.group(1)) if m.group(1) else None
             key = key or (self.previous.key if self.previous else None)
@@ -146,6 +154,28 @@ class _Walk:
             key = self.subject_row[0].rsplit(".", 1)[0] + "." + column
         claim.key = key
         self.r.amount(claim, [key], snippet)
+
+    def _change_from_last_year(self, claim: Claim, label: str) -> None:
+        """“X万元，比2024年预算L万元增加Y万元”: Y must be this year's figure (the table's) less L."""
+        assert self.last_year is not None
+        last, this = self.last_year
+        self.last_year = None
+        key = this.key or ""
+        sign = Decimal(-1) if label.startswith(("减少", "下降")) else Decimal(1)
+        self._record_change(sign * claim.value, claim, key)
+        self.last_change = (sign * claim.value, claim, key)
+        scale = WAN if claim.unit == "万元" else Decimal(1)
+        value = self.r.table_value(key) / scale
+        table = self.r.doc.tables.get(key[:2])
+        slack = (Decimal("0.5").scaleb(-claim.decimals) + Decimal("0.5").scaleb(-last.decimals)
+                 + (Decimal("0.005") if table is not None and table.unit == "万元" else 0))
+        exact = value - last.value
+        if abs(sign * claim.value - exact) > slack:
+            q = Decimal(1).scaleb(-claim.decimals)
+            self.r.findings.append(Finding("change", claim.page, Label(
+                f"同比变化“{label}{claim.value}{claim.unit}”与本年数 {value.quantize(q, ROUND_HALF_UP)}、上年数 {last.value} 不符",
+                f"the change “{label}{claim.value}{claim.unit}” does not follow from this year's {value.quantize(q, ROUND_HALF_UP)} and last year's {last.value}"),
+                sign * claim.value, exact.quantize(q, ROUND_HALF_UP), claim.unit))
 
     def _procurement(self) -> None:
         p = self.procurement
@@ -197,11 +227,14 @@ class _Walk:
                 return
             value = self.r.table_value(key) / WAN
             half = Decimal("0.5").scaleb(-change.decimals)
+            table = self.r.doc.tables.get(key[:2])
+            spread = Decimal("0.005") if table is not None and table.unit == "万元" else Decimal(0)  # this year's figure, as printed
             rates = []
             for d in (abs(delta) - half, abs(delta) + half):
-                base = value - (d if delta > 0 else -d)
-                if base > 0:
-                    rates.append((d / base * HUNDRED).quantize(q, ROUND_HALF_UP))
+                for v in (value - spread, value + spread):
+                    base = v - (d if delta > 0 else -d)
+                    if base > 0:
+                        rates.append((d / base * HUNDRED).quantize(q, ROUND_HALF_UP))
             if rates and not (min(rates) <= claim.value <= max(rates)):
                 base_rounded = value.quantize(Decimal(1).scaleb(-change.decimals), ROUND_HALF_UP) - delta
                 from_rounded = (abs(delta) / base_rounded * HUNDRED).quantize(q, ROUND_HALF_UP) if base_rounded > 0 else None
