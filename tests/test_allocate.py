@@ -74,3 +74,15 @@ def test_the_unit_split_of_each_class_is_kept():
             assert sum((x.amount for x in cells if x.row.startswith(c) and kind_of(x.column) == kind), Decimal(0)) == amount
     for e, v in economics.items():
         assert sum((x.amount for x in cells if x.column == e), Decimal(0)) == v
+
+
+def test_names_that_share_a_word_are_paired_before_the_corner_rule():
+    """2080501 行政单位离退休 takes 30302 退休费, 2210203 购房补贴 takes 30102 津贴补贴 (code order would not)."""
+    functions = {"2080501": Decimal("350.00"), "2210203": Decimal("150.00")}
+    economics = {"30102": Decimal("200.00"), "30302": Decimal("300.00")}
+    names = {"2080501": "行政单位离退休", "2210203": "购房补贴", "30102": "津贴补贴", "30302": "退休费"}
+    assert {(c.row, c.column): c.amount for c in allocate_basic(functions, economics, {}, names=names)} == {
+        ("2080501", "30302"): Decimal("300.00"), ("2210203", "30102"): Decimal("150.00"),
+        ("2080501", "30102"): Decimal("50.00")}
+    # without names: the north-west corner on the codes in order
+    assert ("2210203", "30102") not in {(c.row, c.column) for c in allocate_basic(functions, economics, {})}

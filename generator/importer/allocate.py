@@ -10,7 +10,8 @@ same on every run:
    carries one 款: 2080505 = 30108), unless the 款 belongs under other functions;
 2. an economic 款 that belongs under particular functions (catalogue/pairings.yaml: 30108 under
    20805 …) goes to those functions next, so the draft has no W222;
-3. the rest by the north-west corner rule on the codes in order.
+3. a function and a 款 whose catalogue names share a word (行政单位离退休 / 退休费);
+4. the rest by the north-west corner rule on the codes in order.
 
 With the 单位预算's split, the allocation runs in two steps: each kind's 款 to the 类 (the
 split's totals), then within each 类 its functions to what it received.
@@ -45,7 +46,8 @@ class Cell:
 
 
 def transport(rows: Mapping[str, Decimal], columns: Mapping[str, Decimal], prefer: Prefer | None = None,
-              what: str = "allocation", restricted: Callable[[str], bool] = lambda c: False) -> dict[tuple[str, str], Decimal]:
+              what: str = "allocation", restricted: Callable[[str], bool] = lambda c: False,
+              score: Callable[[str, str], int] | None = None) -> dict[tuple[str, str], Decimal]:
     """Non-negative cells whose row sums are `rows` and column sums `columns` (equal totals);
     `prefer(row, column)`: the pairs to fill first; `restricted(column)`: a column only its
     preferred rows should take."""
@@ -71,9 +73,14 @@ def transport(rows: Mapping[str, Decimal], columns: Mapping[str, Decimal], prefe
             for r in left:
                 if need[c] > 0 and left[r] > 0 and prefer(r, c):
                     give(r, c, min(left[r], need[c]))
+    if score is not None:  # 3. names that share words (2080501 行政单位离退休 and 30302 退休费)
+        pairs = sorted(((score(r, c), r, c) for r in left for c in need if not restricted(c)), key=lambda t: (-t[0], t[1], t[2]))
+        for points, r, c in pairs:
+            if points > 0 and left[r] > 0 and need[c] > 0:
+                give(r, c, min(left[r], need[c]))
     rs, cs = [r for r in left if left[r] > 0], [c for c in need if need[c] > 0]
     i = j = 0
-    while i < len(rs) and j < len(cs):  # 3. the north-west corner
+    while i < len(rs) and j < len(cs):  # 4. the north-west corner
         r, c = rs[i], cs[j]
         give(r, c, min(left[r], need[c]))
         if left[r] == 0:
@@ -96,9 +103,21 @@ def kind_of(economic: str) -> str:
     return "personnel" if economic[:3] in vocab.PERSONNEL_CLASSES else "public"
 
 
+# words too common in the catalogue's names to say two codes belong together
+GENERIC = frozenset({"支出", "其他", "单位", "经费", "基本", "缴费", "事业", "行政", "机关", "费用", "补助"})
+
+
+def shared_words(a: str, b: str) -> int:
+    """How many two-character words two names share: 离退休 and 退休费 share 退休."""
+    def words(text: str) -> set[str]:
+        return {text[i:i + 2] for i in range(len(text) - 1)} - GENERIC
+    return len(words(a) & words(b))
+
+
 def allocate_basic(functions: Mapping[str, Decimal], economics: Mapping[str, Decimal],
                    rules: Mapping[str, tuple[str, ...]],
-                   split: Mapping[str, Mapping[str, Decimal]] | None = None) -> list[Cell]:
+                   split: Mapping[str, Mapping[str, Decimal]] | None = None,
+                   names: Mapping[str, str] | None = None) -> list[Cell]:
     """基本支出 lines function 项 × economic 款 from the two marginals (and, for a 单位预算, the
     split of each function 类 into personnel / public). Raises AllocationError when they disagree."""
     prefer = pairing_prefer(rules)
@@ -106,20 +125,27 @@ def allocate_basic(functions: Mapping[str, Decimal], economics: Mapping[str, Dec
     def restricted(economic: str) -> bool:
         return economic in rules
 
+    def score(function: str, economic: str) -> int:  # a 类 scores as its best function
+        if not names:
+            return 0
+        within = [f for f in functions if f.startswith(function)] or [function]
+        return max(shared_words(names.get(f, ""), names.get(economic, "")) for f in within)
+
     cells: dict[tuple[str, str], Decimal] = {}
     if split:
         received: dict[str, dict[str, Decimal]] = {c: {} for c in split}  # 类 -> the 款 it gets
         for kind in ("personnel", "public"):
             classes = {c: parts.get(kind, ZERO) for c, parts in split.items()}
             columns = {e: v for e, v in economics.items() if kind_of(e) == kind}
-            for (c, e), v in transport(classes, columns, prefer, what=f"01 {kind} / 08 {kind}", restricted=restricted).items():
+            by_class = transport(classes, columns, prefer, what=f"01 {kind} / 08 {kind}", restricted=restricted, score=score)
+            for (c, e), v in by_class.items():
                 received[c][e] = received[c].get(e, ZERO) + v
         for c, columns in received.items():
             rows = {f: v for f, v in functions.items() if f.startswith(c)}
             cells |= transport(rows, columns, prefer, what=f"{c}: 03/05 基本支出 / 01 人员经费 + 公用经费",
-                               restricted=restricted)
+                               restricted=restricted, score=score)
     else:
-        cells = transport(functions, economics, prefer, what="03/05 基本支出 / 08", restricted=restricted)
+        cells = transport(functions, economics, prefer, what="03/05 基本支出 / 08", restricted=restricted, score=score)
     row_count: dict[str, int] = {}
     col_count: dict[str, int] = {}
     for f, e in cells:

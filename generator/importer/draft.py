@@ -127,6 +127,7 @@ def draft(doc: PrintedDocument, slug: str, catalogue: Catalogue, rules: dict[str
             notes.append(f"code {code} is not in the {catalogue.edition} catalogue: add it as a local code")
 
     # ---- 基本支出: 一般公共预算 by the allocation; other sources on their own lines
+    names = {code: entry.zh for table in (catalogue.functional, catalogue.economic) for code, entry in table.items()}
     general = {f: yuan(doc.tables.get("05"), f, "basic") for f in functions}
     general = {f: v for f, v in general.items() if v > 0}
     economics = {e: yuan(t08, e, "total") for e in _leaves(t08, 5)}
@@ -142,12 +143,12 @@ def draft(doc: PrintedDocument, slug: str, catalogue: Catalogue, rules: dict[str
             notes.append("basic spending from other sources than 一般公共预算: table 01's 人员/公用 split not used")
             split = None
     try:
-        cells = allocate_basic(general, economics, rules, split)
+        cells = allocate_basic(general, economics, rules, split, names)
     except AllocationError as exc:
         if split is None:
             raise ImportError_(f"the basic expenditure does not add up: {exc}") from exc
         notes.append(f"table 01's 人员/公用 split disagrees with 03/08 ({exc}): not used")
-        cells = allocate_basic(general, economics, rules, None)
+        cells = allocate_basic(general, economics, rules, None, names)
     public_fiscal = sum((c.amount for c in cells if c.column[:3] not in vocab.PERSONNEL_CLASSES), ZERO)
     kind = _unit_kind(doc, public_fiscal, notes)
     parts = _operating_split(doc, cells, public_fiscal, notes)
