@@ -204,6 +204,9 @@ def test_the_cli_prints_the_report(tmp_path):
                           "--lang", "en"], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stderr
     assert "231/231 table cells reproduced" in run.stdout and out.exists()
+    run = subprocess.run([sys.executable, "-m", "generator.cli", "import", str(PUTUO["unit"]), "-o", str(out), "--force"],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0 and "231/231 个表格单元格与原文一致" in run.stdout  # the clerk's language by default
 
 
 OWN = {"seed": ("2024/anting-city-operations", "*-2024-budget-zh.pdf", "shanghai-jiading"),

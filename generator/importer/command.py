@@ -17,6 +17,6 @@ def run_import(path: Path, out: Path, profile: str | None, force: bool, lang: st
     if imported is None or any(i.severity == ERROR for i in found):
         return 1
     print(("已写入预算草稿 " if lang == "zh" else "wrote the draft ") + str(out))
-    for line in imported.report():
+    for line in imported.report(lang):
         print(line)
     return 0

@@ -36,17 +36,24 @@ class Imported:
     declared: dict[str, Decimal] = field(default_factory=dict)
     seconds: float = 0.0
 
-    def report(self) -> list[str]:
-        doc, lines = self.doc, []
-        lines.append(f"{doc.path}: {'单位预算' if doc.kind == 'unit' else '部门预算'} {doc.year} {doc.name} "
-                     f"({len(doc.pages)} pages, profile {doc.profile or 'not detected'})")
-        lines.append(f"  {self.comparison} ({self.seconds:.1f} s)")
-        for m in self.comparison.mismatches:
-            lines.append(f"  contradiction: {m} — recorded as declared")
-        lines += [f"  note: {n}" for n in self.draft.notes]
-        lines.append(f"  {self.draft.pending} texts with English pending (W246 until translated)")
+    def report(self, lang: str = "en") -> list[str]:
+        """The import report: what was read, the cells reproduced, the contradictions, the notes."""
+        doc, lines, zh = self.doc, [], lang == "zh"
+        kind = "单位预算" if doc.kind == "unit" else "部门预算"
+        profile = doc.profile or ("未识别" if zh else "not detected")
+        lines.append(f"{doc.path}: {kind} {doc.year} {doc.name}"
+                     + (f"（{len(doc.pages)} 页，格式 {profile}）" if zh else f" ({len(doc.pages)} pages, profile {profile})"))
+        c = self.comparison
+        lines.append(f"  {c.matched}/{c.total} " + (f"个表格单元格与原文一致（{self.seconds:.1f} 秒）" if zh
+                                                 else f"table cells reproduced ({self.seconds:.1f} s)"))
+        for m in c.mismatches:
+            lines.append(f"  {'原文自相矛盾' if zh else 'contradiction'}: {m} — "
+                         + ("未照抄，已记入 declared" if zh else "recorded as declared"))
+        lines += [f"  {'说明' if zh else 'note'}: {n}" for n in self.draft.notes]
+        lines.append(f"  {self.draft.pending} " + ("处文字的英文待译（翻译前 check 提示 W246）" if zh
+                                                  else "texts with English pending (W246 until translated)"))
         others = [i for i in self.content.issues if i.code != "W246"]
-        lines += [f"  check: {i.format('en')}" for i in others]
+        lines += [f"  check: {i.format(lang)}" for i in others]
         return lines
 
 
