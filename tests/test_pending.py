@@ -83,7 +83,7 @@ def pending_site(tmp_path_factory):
 def test_chinese_page_publishes_the_text_without_notice(pending_site):
     zh = (pending_site / "zh" / "2024" / "anting-city-operations" / "index.html").read_text(encoding="utf-8")
     assert "上海市嘉定区安亭镇城市运行管理中心部门预算是包括" in zh
-    assert "untranslated" not in zh
+    assert "untranslated" not in zh  # neither the block notice nor the page's
 
 
 def test_english_page_shows_the_chinese_under_a_notice(pending_site):
@@ -94,5 +94,7 @@ def test_english_page_shows_the_chinese_under_a_notice(pending_site):
     assert "Not yet translated" in block[1]
     assert "上海市嘉定区安亭镇城市运行管理中心部门预算是包括" in block[2]
     assert "comprehensive income and expenditure plan" not in en  # the English was removed: not invented
+    # under the title, once: how many texts the page shows in Chinese
+    assert re.findall(r'<p class="untranslated-notice page-notice" role="note">(\d+) text', en) == ["2"]
     # the reason is quoted inside a generated English sentence: the Chinese, not an empty string
     assert "增加事业编人员经费" in en

@@ -25,6 +25,7 @@ from generator.core.sanitise import clean, markdown_html
 from generator.load.model import Project, Text
 from generator.load.profile import ANCHORS
 from generator.present.i18n import DEFAULT_LANGUAGES, Catalogues, other_languages
+from generator.present.untranslated import page_notice
 from generator.reconcile.checks import Report
 
 # A bullet list whose items already carry their own numbers — （一）, (1), 1. or 1、 — as the
@@ -124,6 +125,11 @@ class View:
             english = label.english
         # a language the text lacks: its catalogue by the English msgid (untranslated: the English)
         return self.catalogues.gettext(self.lang, english) if self.catalogues is not None else english
+
+    @cached_property
+    def untranslated_notice(self) -> Markup:
+        """Under the title: how many texts are still shown in Chinese (generator.present.untranslated)."""
+        return page_notice(self.b, self.lang, self.t)
 
     def fmt(self, label: Label, **kw) -> str:
         """A label with {slots}: translated first, then filled, so a catalogue translates the template."""
