@@ -32,7 +32,7 @@ from generator.importer.yamltext import Block, money, quoted, text_block
 APPROPRIATION_TABLES = {"05": "一般公共预算", "06": "政府性基金", "07": "国有资本经营"}
 
 
-class ImportError_(ValueError):
+class DraftError(ValueError):
     """The document cannot give a draft (the message says why)."""
 
 
@@ -41,8 +41,6 @@ class Draft:
     text: str
     notes: list[str] = field(default_factory=list)  # the import report's lines
     pending: int = 0  # texts left to translate
-
-
 
 
 def _leaves(table: PrintedTable | None, digits: int) -> list[str]:
@@ -117,9 +115,9 @@ def draft(doc: PrintedDocument, slug: str, catalogue: Catalogue, rules: dict[str
     """The draft file of `doc`; `declared`: printed figures the line items contradict (a second pass)."""
     notes: list[str] = []
     if doc.year is None:
-        raise ImportError_("the document's budget year was not found (年度)")
+        raise DraftError("the document's budget year was not found (年度)")
     if "03" not in doc.tables or "08" not in doc.tables:
-        raise ImportError_("tables 03 and 08 were not found: this does not look like a 部门预算 or 单位预算")
+        raise DraftError("tables 03 and 08 were not found: this does not look like a 部门预算 or 单位预算")
     t03, t08, t09 = doc.tables["03"], doc.tables["08"], doc.tables.get("09")
     functions = _leaves(t03, 7)
     for code in functions + _leaves(t08, 5):
@@ -146,7 +144,7 @@ def draft(doc: PrintedDocument, slug: str, catalogue: Catalogue, rules: dict[str
         cells = allocate_basic(general, economics, rules, split, names)
     except AllocationError as exc:
         if split is None:
-            raise ImportError_(f"the basic expenditure does not add up: {exc}") from exc
+            raise DraftError(f"the basic expenditure does not add up: {exc}") from exc
         notes.append(f"table 01's 人员/公用 split disagrees with 03/08 ({exc}): not used")
         cells = allocate_basic(general, economics, rules, None, names)
     public_fiscal = sum((c.amount for c in cells if c.column[:3] not in vocab.PERSONNEL_CLASSES), ZERO)

@@ -19,7 +19,7 @@ from generator import catalogue as catalogue_module
 from generator.core.diagnostics import Issue, Location, issue
 from generator.core.settings import BudgetSettings
 from generator.importer.compare import Comparison, compare
-from generator.importer.draft import Draft, ImportError_, draft
+from generator.importer.draft import Draft, DraftError, draft
 from generator.importer.printed import PrintedDocument
 from generator.importer.reader import read_pdf
 from generator.importer.rounding import exact_leaves
@@ -114,7 +114,7 @@ def import_document(doc: PrintedDocument, out: Path, profile: str | None = None)
                         for m in comparison.mismatches if m.printed is not None}
             result = draft(exact, slug, cat, rules, profile, declared)
             loaded, _ = _verify(doc, result.text, out, profile)
-    except ImportError_ as exc:
+    except DraftError as exc:
         return None, [issue("E741", Location(str(path)), problem=str(exc))]
     if comparison is None:
         errors = "; ".join(i.format("en") for i in loaded.issues if i.severity == "error")[:400]
