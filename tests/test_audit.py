@@ -188,7 +188,7 @@ def test_command_exit_status_and_json(tmp_path):
     clean = subprocess.run([*run, str(PUTUO / "putuo-qufuban-2025-unit.pdf"), "--json"], capture_output=True, text=True, cwd=ROOT)
     assert clean.returncode == 0, clean.stderr
     data = json.loads(clean.stdout)
-    assert data["findings"] == [] and data["kind"] == "unit" and data["cells"] == 231
+    assert data["findings"] == [] == data["issues"] and data["kind"] == "unit" and data["cells"] == 231
     (tmp_path / "x.pdf").write_text("no pdf", encoding="utf-8")
     bad = subprocess.run([*run, str(tmp_path / "x.pdf"), "--lang", "en"], capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode == 2 and "E721" in bad.stderr and "Traceback" not in bad.stderr
