@@ -188,7 +188,7 @@ def test_command_exit_status_and_json(tmp_path):
     clean = subprocess.run([*run, str(PUTUO / "putuo-qufuban-2025-unit.pdf"), "--json"], capture_output=True, text=True, cwd=ROOT)
     assert clean.returncode == 0, clean.stderr
     data = json.loads(clean.stdout)
-    assert data["findings"] == [] and data["kind"] == "unit" and data["cells"] == 231
+    assert data["findings"] == [] == data["issues"] and data["kind"] == "unit" and data["cells"] == 231
     (tmp_path / "x.pdf").write_text("no pdf", encoding="utf-8")
     bad = subprocess.run([*run, str(tmp_path / "x.pdf"), "--lang", "en"], capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode == 2 and "E721" in bad.stderr and "Traceback" not in bad.stderr
@@ -229,3 +229,16 @@ def test_the_reference_documents_own_contradictions(pdf_html, tmp_path):
     row = [f for f in findings if f.kind == "identity" and f.what.zh.startswith("02表 total 合计 = 各收入来源之和")]
     assert row and row[0].difference == D("-5715.29") and row[0].page == 9
     assert all(f.kind in ("identity", "percentage") for f in findings), [f.line() for f in findings]
+
+
+@pytest.mark.pdf
+def test_a_row_that_cannot_be_read_is_named(pdf_html, tmp_path):
+    """A table 01 class the catalogue does not know: its amount is not read, an E726 names it (page, table, row)."""
+    name = '<th scope="row" class="name">{}</th>'
+    html = plant(pdf_html[DEPARTMENT], name.format("四、住房保障支出"), name.format("四、其他奇怪支出"))
+    doc, issues = read_pdf(render(html, tmp_path / "odd.pdf"))
+    assert doc is not None and [(i.code, i.location.line, i.params["table"]) for i in issues] == [("E726", 8, "01")]
+    assert "其他奇怪支出" in issues[0].format("en") and "01.exp.221.amount" not in doc.cells()
+    out = subprocess.run([sys.executable, "-m", "generator.cli", "audit", str(tmp_path / "odd.pdf")],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 1 and "E726" in out.stderr

@@ -177,9 +177,11 @@ def report(doc: PrintedDocument, findings: list[Finding], lang: str = "zh") -> s
     return "\n".join([head, *(f.line(lang) for f in findings)])
 
 
-def as_json(doc: PrintedDocument, findings: list[Finding]) -> str:
+def as_json(doc: PrintedDocument, findings: list[Finding], issues: list | None = None) -> str:
+    """The audit for machines; `issues`: what could not be read (E725 a missing table, E726 a row)."""
     return json.dumps({"path": doc.path, "year": doc.year, "kind": doc.kind, "name": doc.name, "profile": doc.profile,
-                       "cells": len(doc.cells()), "findings": [f.as_dict() for f in findings]},
+                       "cells": len(doc.cells()), "issues": [i.as_dict() for i in issues or []],
+                       "findings": [f.as_dict() for f in findings]},
                       ensure_ascii=False, indent=2)
 
 
@@ -196,5 +198,5 @@ def run_audit(path: str, as_machine: bool = False, lang: str = "zh") -> int:
     if doc is None:
         return 2
     findings = audit(doc)
-    print(as_json(doc, findings) if as_machine else report(doc, findings, lang))
+    print(as_json(doc, findings, issues) if as_machine else report(doc, findings, lang))
     return 1 if findings or issues else 0
