@@ -91,6 +91,17 @@ def new_year(c, file, out=None, force=False, lang="zh"):
     c.run(f"{shlex.quote(PY)} -m generator.cli new-year {shlex.quote(file)} --lang {lang}{extra}", pty=False)
 
 
+@task(name="import", help={"file": "the published 部门预算 or 单位预算 PDF",
+                           "out": "the draft: content/budgets/<year>/<slug>.yaml",
+                           "profile": "the district format (default: detected)", "force": "overwrite OUT",
+                           "lang": "language of the messages: zh (default) or en"})
+def import_(c, file, out, profile=None, force=False, lang="zh"):
+    """Draft a budget file from a published budget PDF; prints the import report."""
+    extra = (f" --profile {shlex.quote(profile)}" if profile else "") + (" --force" if force else "")
+    c.run(f"{shlex.quote(PY)} -m generator.cli import {shlex.quote(file)} -o {shlex.quote(out)} --lang {lang}{extra}",
+          pty=False)
+
+
 @task(help={"pdf": "render the PDFs (default); --no-pdf for a quick preview", "strict": "warnings fail too",
             "lang": "language of the messages: zh (default) or en", **FOLDERS})
 def build(c, pdf=True, strict=False, lang="zh", content=None, output=None, cache=None):
@@ -112,6 +123,12 @@ def publish_(c, output=None, dist=None):  # the module `publish` keeps its name 
     except FileNotFoundError:
         sys.exit(f"no built site at {out}: run invoke build first")
     print(f"{made} ({made.stat().st_size:,} bytes, {len(archive.files(out.resolve()))} files)")
+
+
+@task(help={"file": "the published budget PDF", "json": "print the findings as JSON", "lang": "zh (default) or en"})
+def audit(c, file, json=False, lang="zh"):
+    """Check a published budget PDF: its tables' identities and its narrative against them (exit 1: findings)."""
+    c.run(f"{shlex.quote(PY)} -m generator.cli audit {shlex.quote(file)} --lang {lang}{' --json' if json else ''}", pty=False)
 
 
 @task(help={"port": "port to listen on (8000)", "output": FOLDERS["output"]})

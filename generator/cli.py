@@ -1,4 +1,4 @@
-"""Command line: `budget check`, `codes`, `catalogue`, `schema`, `migrate` and `new-year` (tasks.py calls these)."""
+"""Command line: `budget check`, `codes`, `catalogue`, `schema`, `migrate`, `new-year`, `import`, `audit` (tasks.py runs them)."""
 
 from __future__ import annotations
 
@@ -160,7 +160,25 @@ def main(argv: list[str] | None = None) -> int:
     n.add_argument("-o", "--out", type=Path, help="where to write it (default: budgets/<next year>/<slug>.yaml)")
     n.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     n.add_argument("--lang", choices=("zh", "en"), default="zh")
+    i = sub.add_parser("import", help="draft a budget file from a published 部门预算 or 单位预算 PDF")
+    i.add_argument("file", type=Path, metavar="FILE.pdf")
+    i.add_argument("-o", "--out", type=Path, required=True, help="the draft to write: content/budgets/<year>/<slug>.yaml")
+    i.add_argument("--profile", help="the district format (default: detected from the document)")
+    i.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+    i.add_argument("--lang", choices=("zh", "en"), default="zh")
+    a = sub.add_parser("audit", help="check a published budget PDF against the standard identities and its own narrative")
+    a.add_argument("file", metavar="FILE.pdf")
+    a.add_argument("--json", action="store_true", help="print the findings as JSON")
+    a.add_argument("--lang", choices=("zh", "en"), default="zh")
     args = parser.parse_args(argv)
+    if args.command == "audit":
+        from generator.importer.audit import run_audit
+
+        return run_audit(args.file, args.json, args.lang)
+    if args.command == "import":
+        from generator.importer.command import run_import
+
+        return run_import(args.file, args.out, args.profile, args.force, args.lang)
     if args.command == "migrate":
         return migrate(args.paths, args.content, args.check, args.lang)
     if args.command == "new-year":

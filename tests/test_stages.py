@@ -6,7 +6,8 @@ import ast
 from pathlib import Path
 
 GENERATOR = Path(__file__).resolve().parent.parent / "generator"
-ORDER = ["core", "catalogue", "load", "compute", "reconcile", "present", "outputs"]
+# importer (reading published PDFs) stands before outputs so that cli (an outputs-stage module) can call it.
+ORDER = ["core", "catalogue", "load", "compute", "reconcile", "present", "importer", "outputs"]
 TOP = {"pipeline": "reconcile", "cli": "outputs", "__init__": "outputs"}  # where the top-level modules stand
 
 

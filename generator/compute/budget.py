@@ -17,6 +17,7 @@ from generator.core.display import DisplayRule
 from generator.core.frozen import FrozenMap
 from generator.core.labels import Label
 from generator.core.money import ZERO
+from generator.core.pending import label_of
 from generator.load.documents import Document
 from generator.load.profile import DEFAULT, Profile, load_profile, merge
 from generator.load.source import SourceFile
@@ -118,7 +119,7 @@ def compute(src: SourceFile, budget: Document, cat, last_year: LastYearFigures, 
         source=src, budget=budget, ledger=ledger, tables=FrozenMap(tables), figures=FrozenMap(figures),
         vocabulary=Vocabulary.of(budget, cat, figures),
         paragraphs=FrozenMap({k: v for k, v in writer.paragraphs().items() if k in profile.paragraphs(budget.kind)}),
-        key_project_budgets=FrozenMap({p.id: (p.key.budget_note and Label(p.key.budget_note.zh, p.key.budget_note.en))
+        key_project_budgets=FrozenMap({p.id: (p.key.budget_note and label_of(p.key.budget_note))
                                        or writer.key_project_budget(p.id) for p in budget.projects if p.key}),
         profile=profile, checked=FrozenMap(checked), shown=FrozenMap(),
     )

@@ -99,7 +99,7 @@ class Vocabulary:
     @classmethod
     def of(cls, budget, catalogue, figures: dict[str, Figure]) -> Vocabulary:
         extra: list[tuple[str, str, tuple[str, ...]]] = [
-            (p.name.zh, p.name.en, (f"project.{p.id}", f"project.{p.id}.*")) for p in budget.projects]
+            (p.name.zh, p.name.english, (f"project.{p.id}", f"project.{p.id}.*")) for p in budget.projects]
         for prefix, table in (("function", catalogue.functional), ("economic", catalogue.economic)):
             codes = {k.split(".")[1] for k in figures if k.startswith(prefix + ".")}
             extra += [(table[c].zh, table[c].en, (f"{prefix}.{c}*",)) for c in sorted(codes) if c in table]

@@ -20,6 +20,7 @@ from generator.compute.phrasebook import Phrasebook, phrasebooks
 from generator.core import vocab
 from generator.core.labels import Label, cn_number
 from generator.core.money import ZERO
+from generator.core.pending import label_of
 from generator.core.sanitise import escape_name
 from generator.load.documents import Document as Budget
 from generator.load.model import Text
@@ -40,7 +41,7 @@ def _direction(change: Decimal) -> str:
 
 def _in(text, lang: str) -> str:
     """An authored or catalogue text (zh/en) in `lang`; a language the data lacks reads the English."""
-    return getattr(text, lang, None) or text.en
+    return getattr(text, lang, None) or getattr(text, "english", None) or text.en
 
 
 class Sentences:
@@ -289,5 +290,5 @@ class NarrativeWriter:
         out = {}
         for key, make in generated.items():
             authored = self.b.narrative.get(key)
-            out[key] = (L(authored.zh, authored.en), True) if authored is not None else (self._all(make), False)
+            out[key] = (label_of(authored), True) if authored is not None else (self._all(make), False)
         return out

@@ -314,7 +314,7 @@ def build_tables(ledger: Ledger) -> dict[str, Table]:
     name = budget.name
 
     def statement(template: Label) -> Label:
-        return template.format(department_zh=name.zh, department_en=name.en, year=budget.year)
+        return template.format(department_zh=name.zh, department_en=name.english, year=budget.year)
 
     def note(number: str, text: Label) -> None:
         tables[number] = replace(tables[number], notes=(*tables[number].notes, text))

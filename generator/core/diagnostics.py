@@ -113,6 +113,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
              "the implementation period {start} to {end} does not overlap the {year} budget year; check the start and end dates"),
     "W225": ("将公开的文字中有占位文字 {text!r}：请填写实际内容；原文确已缺失的，请删去这段文字并在 YAML 注释中说明",
              "text that will be published holds the placeholder {text!r}: type the real text; where the source has lost it, remove the text and say so in a YAML comment"),
+    "W246": ("英文尚未翻译（pending: en）：{field}“{snippet}”；英文网页暂以中文显示并注明未译。请写 en: 英文译文并删去 pending: en",
+             "English not yet translated (pending: en): {field} '{snippet}'; the English pages show the Chinese with a "
+             "'not yet translated' notice. Write `en:` with the translation and remove `pending: en`"),
+    "E248": ("{key} 已写英文，又标了 pending: en：请删去 pending: en", "{key} is written and also marked `pending: en`: remove `pending: en`"),
+    "E247": ("缺少英文 {key!r}：请写英文；暂无译文时写 pending: en（check 会提示待译）",
+             "missing English {key!r}: write it, or `pending: en` until it is translated (check then warns)"),
     "E227": ("本地分类科目文件的这一处有误：{problem}", "the local catalogue file is malformed here: {problem}"),
     "E228": ("本地科目 {code}“{name}”已在分类目录中，名称为“{official}”：本地文件只能添加目录中没有的科目；请删去这一行，或核对编码",
              "the local code {code} '{name}' is already in the catalogue as '{official}': the local file can only add codes the "
@@ -200,6 +206,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ---- the build's settings (generator/settings.py)
     "E601": ("未知的设置 {name}{hint}", "unknown setting {name}{hint}"),
     "E602": ("设置 {name} = {value!r} 无效：{problem}", "setting {name} = {value!r} is invalid: {problem}"),
+    # ---- reading a published budget PDF (generator/importer/reader.py)
+    "E740": ("{path} 已存在：导入不覆盖已有文件；请换一个 -o 路径，或加 --force", "{path} exists: import does not overwrite a file; choose another -o path, or add --force"),
+    "E741": ("无法从这份文件生成预算草稿：{problem}", "cannot draft a budget file from this document: {problem}"),
+    "E742": ("生成的草稿未通过检查（这是导入程序的缺陷，请报告）：{problem}", "the draft does not pass check (a bug of the importer, please report it): {problem}"),
+    "E743": ("无法写入草稿：{problem}", "cannot write the draft: {problem}"),
+    "E720": ("无法打开文件：{problem}", "cannot open the file: {problem}"),
+    "E721": ("这不是 PDF 文件：请给出部门预算或单位预算的 PDF", "this is not a PDF file: give the PDF of a 部门预算 or 单位预算"),
+    "E722": ("PDF 文件已损坏，无法读取（{problem}）；请重新下载或重新导出", "the PDF is damaged and cannot be read ({problem}); download or export it again"),
+    "E723": ("PDF 没有文字层（{pages} 页都是图片，可能是扫描件）；请使用由 WPS/Word 导出的 PDF",
+             "the PDF has no text layer ({pages} pages of images, probably scanned); use the PDF exported from WPS/Word"),
+    "E724": ("PDF 中没有找到部门预算表（如“部门财务收支预算总表”）：这不像是一份部门预算或单位预算",
+             "no budget table (such as 部门财务收支预算总表) was found in the PDF: it does not look like a 部门预算 or 单位预算"),
+    "E725": ("PDF 中缺少这些预算表：{tables}", "these budget tables are missing from the PDF: {tables}"),
+    "E726": ("表{table}中有一行无法识别（{row}）：它的金额没有读入", "a row of table {table} could not be recognised ({row}): its amounts were not read"),
 }
 
 
@@ -271,6 +291,9 @@ TITLES: dict[str, tuple[str, str]] = {
     "W223": ("原因与数据相反", "reason contradicts the figures"),
     "E224": ("实施期不在预算年度内", "period outside the budget year"),
     "W225": ("占位文字", "placeholder text"),
+    "W246": ("英文待译", "English translation pending"),
+    "E248": ("英文已写仍标待译", "English written but marked pending"),
+    "E247": ("缺少英文", "English missing"),
     "E227": ("本地科目文件有误", "local catalogue file malformed"),
     "E228": ("本地科目与目录冲突", "local code conflicts with the catalogue"),
     "E229": ("本地科目缺少上级科目", "local code without its parent"),
@@ -320,6 +343,17 @@ TITLES: dict[str, tuple[str, str]] = {
     "E507": ("无法原子替换", "cannot swap atomically"),
     "E601": ("未知的设置", "unknown setting"),
     "E602": ("设置无效", "invalid setting"),
+    "E740": ("草稿文件已存在", "draft file exists"),
+    "E741": ("无法生成草稿", "cannot draft"),
+    "E742": ("草稿未通过检查", "draft fails check"),
+    "E743": ("无法写入草稿", "cannot write the draft"),
+    "E720": ("无法打开文件", "cannot open the file"),
+    "E721": ("不是 PDF", "not a PDF"),
+    "E722": ("PDF 已损坏", "damaged PDF"),
+    "E723": ("PDF 没有文字层", "PDF without a text layer"),
+    "E724": ("不是预算文件", "not a budget"),
+    "E725": ("缺少预算表", "budget tables missing"),
+    "E726": ("无法识别的表格行", "unrecognised table row"),
 }
 
 

@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_serializer, model_validator
 from pydantic_core import PydanticCustomError
 
 from generator.core import vocab
@@ -85,8 +85,60 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+PENDING = "en"
+"""The one language a text may leave to translate later (`pending: en`): the Chinese is the original."""
+
+
 class Text(Strict):
-    """A human-readable text in both languages. Markdown; figures as {{placeholders}}."""
+    """A human-readable text in both languages. Markdown; figures as {{placeholders}}.
+
+    A text whose English is not written yet says so: `{zh: …, pending: en}` (no `en`). `check`
+    warns (W246), `check --strict` refuses it, the Chinese pages publish it, and the English pages
+    show the Chinese with a notice that it is not yet translated.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True,
+                              json_schema_extra={"oneOf": [{"required": ["en"]}, {"required": ["pending"]}]})
 
     zh: NonEmpty = Field(description="中文")
-    en: NonEmpty = Field(description="English")
+    en: NonEmpty | None = Field(
+        None, description="English（尚未翻译时不写，改写 pending: en） / English (or `pending: en` until translated)"
+    )
+    pending: Literal["en"] | None = Field(
+        None, description="英文尚未翻译：写 pending: en，不写 en / the English is not written yet",
+        json_schema_extra={"const": "en"},
+    )
+
+    @model_validator(mode="after")
+    def _english_or_pending(self) -> Text:
+        if self.en is None and self.pending is None:
+            raise PydanticCustomError("text_no_english", "English missing: write `en`, or `pending: en`")
+        if self.en is not None and self.pending is not None:
+            raise PydanticCustomError("text_pending_written", "`en` is written: remove `pending: en`")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler):
+        """As written: a translated text dumps as {zh, en}, a pending one as {zh, pending}."""
+        data = handler(self)
+        for key in ("en", "pending"):
+            if isinstance(data, dict) and data.get(key) is None:
+                data.pop(key, None)
+        return data
+
+    def __iter__(self):  # dict(text): the languages written, and the mark when pending
+        yield from ((k, v) for k, v in super().__iter__() if v is not None)
+
+    @property
+    def is_pending(self) -> bool:
+        """The English is still to be written."""
+        return self.pending is not None
+
+    def lang(self, lang: str) -> str | None:
+        """The text in `lang` as written; None for a pending English."""
+        return getattr(self, lang, None)
+
+    @property
+    def english(self) -> str:
+        """The English, or (pending) the Chinese it will translate."""
+        return self.en if self.en is not None else self.zh

@@ -27,6 +27,7 @@ from generator.core.labels import Label
 from generator.core.placeholders import LITERAL, PLACEHOLDER
 from generator.load.migrate import CURRENT_FORMAT
 from generator.load.model import Budget
+from generator.load.pending import PENDING_CODES, pending_issues
 from generator.load.source import SourceFile
 from generator.load.structure import (
     ECONOMIC,
@@ -120,6 +121,8 @@ def _format_issue(err: Mapping[str, Any], src: SourceFile) -> Issue:
         value = loc[-1]
         where = src.positions.at(loc, key=True)
     field = ".".join(str(p) for p in loc)
+    if kind in PENDING_CODES:  # a text without English, or with English and `pending: en` (generator.load.pending)
+        return issue(PENDING_CODES[kind], src.positions.at(loc, key=True), key=f"{field}.en" if field else "en")
     if kind == "missing":  # reported where the mapping that lacks it is named
         return issue("E105", src.positions.at(loc[:-1], key=True), key=field)
     if kind == "extra_forbidden":
@@ -346,6 +349,7 @@ def check_meaning(budget: Budget | None, src: SourceFile, cat: Catalogue) -> lis
         if match:
             start = max(match.start() - 10, 0)
             found.append(issue("W213", at(here + ("en",)), snippet=text["en"][start:match.start() + 10]))
+    found += pending_issues(data, at)
     return found + unknown_codes(unknown, data, at, cat)
 
 

@@ -20,6 +20,7 @@ from generator.core import labels as lb
 from generator.core import vocab
 from generator.core.labels import Label
 from generator.core.money import yuan_text
+from generator.core.pending import NOTICE, untranslated
 from generator.core.sanitise import clean, markdown_html
 from generator.load.model import Project, Text
 from generator.load.profile import ANCHORS
@@ -27,6 +28,7 @@ from generator.present import charts
 from generator.present.glance import Glance, bar_values
 from generator.present.i18n import DEFAULT_LANGUAGES, Catalogues, other_languages
 from generator.present.plain import Plain
+from generator.present.untranslated import page_notice
 from generator.reconcile.checks import Report
 
 # A bullet list whose items already carry their own numbers — （一）, (1), 1. or 1、 — as the
@@ -113,6 +115,8 @@ class View:
             return ""
         if isinstance(label, str):
             return label
+        if untranslated(label, self.lang):  # a pending translation: the Chinese (prose() adds the notice)
+            return label.zh
         if isinstance(label, Label):
             if self.lang in label:
                 return label[self.lang]
@@ -121,9 +125,14 @@ class View:
             text = getattr(label, self.lang, None)
             if text is not None:
                 return text
-            english = label.en
+            english = label.english
         # a language the text lacks: its catalogue by the English msgid (untranslated: the English)
         return self.catalogues.gettext(self.lang, english) if self.catalogues is not None else english
+
+    @cached_property
+    def untranslated_notice(self) -> Markup:
+        """Under the title: how many texts are still shown in Chinese (generator.present.untranslated)."""
+        return page_notice(self.b, self.lang, self.t)
 
     def fmt(self, label: Label, **kw) -> str:
         """A label with {slots}: translated first, then filled, so a catalogue translates the template."""
@@ -264,7 +273,19 @@ class View:
             html = _fill(html, re.compile(f"FIG{nonce}N\\d+E"), figures)
         if inline:
             html = re.sub(r"^<p>(.*)</p>$", r"\1", html, flags=re.S)
+        if untranslated(text, self.lang):
+            html = self._untranslated(html, inline)
         return Markup(html)
+
+    def _untranslated(self, html: str, inline: bool) -> str:
+        """A pending translation on a page in another language: the Chinese under a notice."""
+        zh = (self.catalogues.languages if self.catalogues else DEFAULT_LANGUAGES).get("zh", {}).get("html", "zh-CN")
+        notice = escape(self.t(NOTICE))
+        if inline:
+            return (f'<span class="untranslated" lang="{zh}"><span class="untranslated-notice" lang="{self.html_lang}">'
+                    f"[{notice}]</span> {html}</span>")
+        return (f'<div class="untranslated" lang="{zh}"><p class="untranslated-notice" lang="{self.html_lang}">'
+                f"{notice}</p>{html}</div>")
 
     # ---- structure
     @cached_property

@@ -162,6 +162,8 @@ def reasons(db: DepartmentBudget) -> Iterator[Issue]:
         direction = "up" if change > 0 else "down"
         for lang in ("zh", "en"):
             text = getattr(reason, lang)
+            if text is None:  # a pending translation
+                continue
             found = _opposite(text, lang, direction)
             if found:
                 path = db.budget.file_path(("reasons", field, lang))
