@@ -182,8 +182,14 @@ def schema(c):
     c.run(f"{PY} -m generator.cli schema")
 
 
-@task
-def bench(c):
-    """Print build and PDF timings (benchmarks/run.py)."""
+@task(help={"district": "N: the district benchmark (benchmarks/district.py) with N department-years",
+            "rows": "district rows to run (check,html,edit,nochange,nochange-pdf,pdf,size)",
+            "pdf_n": "N for the cold PDF row (2)", "nochange_n": "N for the no-change rebuild with PDFs (10)"})
+def bench(c, district=0, rows="", pdf_n=2, nochange_n=10):
+    """Print build and PDF timings (benchmarks/run.py), or with --district N the district-scale table."""
+    if district:
+        extra = f" --pdf-n {int(pdf_n)} --nochange-n {int(nochange_n)}" + (f" --rows {shlex.quote(rows)}" if rows else "")
+        c.run(f"{PY} {ROOT / 'benchmarks' / 'district.py'} --district {int(district)}{extra}", pty=False)
+        return
     c.run(f"{PY} {ROOT / 'benchmarks' / 'run.py'}")
 
