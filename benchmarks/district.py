@@ -156,10 +156,9 @@ def jinja_child(content: str, output: str) -> None:
     with contextlib.redirect_stdout(io.StringIO()):
         Pelican(settings).run()
     gen = captured["gen"]
-    with contextlib.suppress(ImportError):  # what the build caches, the floor converts afresh
-        from generator.core import sanitise
-        for name in ("markdown_html", "clean"):
-            getattr(getattr(sanitise, name), "cache_clear", lambda: None)()
+    from generator.present import render  # what the build caches, the floor converts afresh
+
+    getattr(getattr(render, "_converted", None), "cache_clear", lambda: None)()
     department = gen.get_template("department")
     start = time.process_time()
     pages = 0

@@ -119,12 +119,14 @@ def test_the_written_page_is_the_verified_page(tmp_path, monkeypatch):
     from generator.outputs import pdf, plugin
 
     renders = iter(range(10**6))
-    real_render, real_verify = plugin.BudgetGenerator.render, plugin.verify
+    real_render, real_verify, real_read = plugin.BudgetGenerator.render, plugin.verify, plugin.read_around
     verified: dict[str, str] = {}
+    read: list[str] = []  # the page text each read-back was made of (the shared body is read once, the rest around it)
     monkeypatch.setattr(plugin.BudgetGenerator, "render",
                         lambda self, *a: real_render(self, *a) + f"<!-- render {next(renders)} -->")
-    monkeypatch.setattr(plugin, "verify", lambda db, report, html, lang, what: verified.setdefault(what, html)
-                        and real_verify(db, report, html, lang, what))
+    monkeypatch.setattr(plugin, "read_around", lambda html, body, part: read.append(html) or real_read(html, body, part))
+    monkeypatch.setattr(plugin, "verify", lambda db, report, page, lang, what: verified.setdefault(what, read.pop())
+                        and real_verify(db, report, page, lang, what))
 
     def prepare(jobs, cache, theme):  # no WeasyPrint: each job's "PDF" is its own HTML
         cache.mkdir(parents=True)

@@ -20,11 +20,11 @@ import json
 import logging
 import os
 import sys
-import traceback
 from collections import defaultdict
 from pathlib import Path
 
-from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2 import Template, TemplateError
+from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator, PelicanTemplateNotFound
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
@@ -32,51 +32,24 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from generator.cli import summary
 from generator.compute.budget import DepartmentBudget
 from generator.compute.phrasebook import phrasebooks
-from generator.core.diagnostics import Issue, Location, issue, sort_key
+from generator.core.diagnostics import Issue, sort_key
 from generator.core.labels import Label
 from generator.core.sanitise import clean
 from generator.core.settings import BudgetSettings, SettingsError
 from generator.outputs import faults, pdf
 from generator.outputs.buildlog import BuildFailed, report, show_issues, stop
-from generator.outputs.readback import verify
+from generator.outputs.readback import read_around, read_page, verify
+from generator.outputs.rendered import BODY, _Rendered, template_issue
 from generator.pipeline import Content, display_path, load_content, page_removals
 from generator.present.i18n import Catalogues, other_languages
 from generator.present.render import View, department_url, pdf_download_name, pdf_name
-
-
-def template_issue(exc: Exception, name: str, page: str) -> Issue:
-    """A template mistake as an issue: the template file and line where it happened, and the error."""
-    path, line = name, None
-    if isinstance(exc, TemplateSyntaxError):
-        path, line = exc.filename or exc.name or name, exc.lineno
-    else:  # the innermost template frame (Jinja rewrites tracebacks to point into the templates)
-        frames = [f for f in traceback.extract_tb(exc.__traceback__)
-                  if not f.filename.endswith(".py") and not f.filename.startswith("<")]
-        if frames:
-            path, line = frames[-1].filename, frames[-1].lineno
-    try:
-        path = str(Path(path).resolve().relative_to(Path.cwd()))
-    except ValueError:
-        pass
-    message = getattr(exc, "message", None) or str(exc)
-    return issue("E401", Location(str(path), line), page=page, problem=f"{type(exc).__name__}: {message}")
-
-
-class _Rendered:
-    """A page rendered (and verified) in generate_context, given to Pelican's writer as a
-    template that renders to exactly that string."""
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def render(self, context: dict) -> str:
-        return self.text
 
 
 class BudgetGenerator(Generator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.budget = BudgetSettings.of(self.settings)
+        self._body: Template | None = None
 
     @property
     def langs(self) -> list[str]:
@@ -104,13 +77,16 @@ class BudgetGenerator(Generator):
             for lang in self.langs:
                 folder = department_url(lang, db.year, db.slug)
                 context = self.department_context(db, lang)
-                html = self.render_department(context, f"{folder}index.html")
-                problems += verify(db, self.content.report(db), html, lang, f"{folder}index.html")
+                # sections 一–八, rendered once for the page and the PDF, and read back once
+                body = self.render_body(context, f"{folder}index.html")
+                part = read_page(body)
+                html = self.render_department({**context, "body": body}, f"{folder}index.html")
+                problems += verify(db, self.content.report(db), read_around(html, body, part), lang, f"{folder}index.html")
                 self.outputs[f"{folder}index.html"] = (html, context)
                 if self.budget.pdf:
                     name = f"{folder}{pdf_name(db, lang)}"
-                    doc = self.render_pdf_html(db, lang)
-                    problems += verify(db, self.content.report(db), doc, lang, name)
+                    doc = self.render_pdf_html(db, lang, body)
+                    problems += verify(db, self.content.report(db), read_around(doc, body, part), lang, name)
                     self.pdf_jobs.append((name, pdf.Job(html=doc, out=Path(self.output_path) / name)))
         if problems:
             stop(problems, self.budget.messages_lang)
@@ -214,9 +190,20 @@ class BudgetGenerator(Generator):
         context = self.page_context(path, context)  # as Pelican's writer sets it: SITEURL = ../../..
         return self.render("department", context, path)
 
-    def render_pdf_html(self, db: DepartmentBudget, lang: str) -> str:
+    def render_body(self, context: dict, path: str) -> Markup:
+        """The document's sections (一–八), the same in the page and the PDF."""
+        if self._body is None:
+            self._body = self.env.from_string(BODY)
+        try:
+            return Markup(self._body.render(self.page_context(path, context)))
+        except TemplateError as exc:
+            stop([template_issue(exc, "partials/document.html", path)], self.budget.messages_lang)
+
+    def render_pdf_html(self, db: DepartmentBudget, lang: str, body: Markup | None = None) -> str:
         context = self.department_context(db, lang)
         context["pdf_css"] = pdf.stylesheet_urls(self.theme)
+        if body is not None:
+            context["body"] = body
         return self.render("pdf", context, f"{department_url(lang, db.year, db.slug)}{pdf_name(db, lang)}")
 
     # ---- writing
