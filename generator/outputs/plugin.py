@@ -38,14 +38,15 @@ from generator.core.sanitise import clean
 from generator.core.settings import BudgetSettings, SettingsError
 from generator.outputs import faults, pdf
 from generator.outputs.buildlog import BuildFailed, report, show_issues, stop
-from generator.outputs.readback import read_around, read_page, verify
-from generator.outputs.rendered import BODY, _Rendered, template_issue
+from generator.outputs.cache import PageCache
+from generator.outputs.incremental import Incremental
+from generator.outputs.rendered import _Rendered, template_issue
 from generator.pipeline import Content, display_path, load_content, page_removals
 from generator.present.i18n import Catalogues, other_languages
 from generator.present.render import View, department_url, pdf_download_name, pdf_name
 
 
-class BudgetGenerator(Generator):
+class BudgetGenerator(Incremental, Generator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.budget = BudgetSettings.of(self.settings)
@@ -73,24 +74,15 @@ class BudgetGenerator(Generator):
         self.outputs: dict[str, tuple[str, dict]] = {}
         self.pdf_jobs: list[tuple[str, pdf.Job]] = []
         problems: list[Issue] = []
+        self.pages = PageCache.of(self.budget.cache_dir(self.path) / "pages", self.theme, Path(self.path),
+                                  self.budget.budgets(self.path), self.settings)
         for db in self.content.budgets:
             for lang in self.langs:
-                folder = department_url(lang, db.year, db.slug)
-                context = self.department_context(db, lang)
-                # sections 一–八, rendered once for the page and the PDF, and read back once
-                body = self.render_body(context, f"{folder}index.html")
-                part = read_page(body)
-                html = self.render_department({**context, "body": body}, f"{folder}index.html")
-                problems += verify(db, self.content.report(db), read_around(html, body, part), lang, f"{folder}index.html")
-                self.outputs[f"{folder}index.html"] = (html, context)
-                if self.budget.pdf:
-                    name = f"{folder}{pdf_name(db, lang)}"
-                    doc = self.render_pdf_html(db, lang, body)
-                    problems += verify(db, self.content.report(db), read_around(doc, body, part), lang, name)
-                    self.pdf_jobs.append((name, pdf.Job(html=doc, out=Path(self.output_path) / name)))
+                problems += self.document_outputs(db, lang)
         if problems:
             stop(problems, self.budget.messages_lang)
         self.render_indexes()
+        self.pages.commit()
         if self.pdf_jobs:
             self.prepare_pdfs()
         self.context["budgets"] = self.content.budgets
@@ -127,10 +119,17 @@ class BudgetGenerator(Generator):
         memory, so that a template mistake stops the build here, before anything is written."""
         for path, name, variables in self.index_pages():
             context = self.page_context(path, variables)
-            self.outputs[path] = (self.render(name, context, path), context)
-        for page in self.context.get("pages", []):
-            for p in [page] + page.translations:
-                self.render(p.template, self.page_context(p.save_as, {"page": p}), p.save_as)
+            key = self.pages.key("index", path, *self.sources_of(variables.get("year")))  # the files it lists
+            text = self.pages.get(key)
+            if text is None:
+                text = self.render(name, context, path)
+                self.pages.put(key, text, what=path)
+            self.outputs[path] = (text, context)
+        if self.pages.get(key := self.pages.key("markdown pages")) is None:  # they are in the cache's version
+            for page in self.context.get("pages", []):
+                for p in [page] + page.translations:
+                    self.render(p.template, self.page_context(p.save_as, {"page": p}), p.save_as)
+            self.pages.put(key, "rendered", what="pages")
 
     def all_pages(self) -> list:
         """Every Markdown page Pelican read, in every language, drafts and hidden ones too."""
@@ -190,15 +189,6 @@ class BudgetGenerator(Generator):
         context = self.page_context(path, context)  # as Pelican's writer sets it: SITEURL = ../../..
         return self.render("department", context, path)
 
-    def render_body(self, context: dict, path: str) -> Markup:
-        """The document's sections (一–八), the same in the page and the PDF."""
-        if self._body is None:
-            self._body = self.env.from_string(BODY)
-        try:
-            return Markup(self._body.render(self.page_context(path, context)))
-        except TemplateError as exc:
-            stop([template_issue(exc, "partials/document.html", path)], self.budget.messages_lang)
-
     def render_pdf_html(self, db: DepartmentBudget, lang: str, body: Markup | None = None) -> str:
         context = self.department_context(db, lang)
         context["pdf_css"] = pdf.stylesheet_urls(self.theme)
@@ -217,6 +207,7 @@ class BudgetGenerator(Generator):
                     self.write(writer, f"{folder}{name}", text)
         for name, job in self.pdf_jobs:
             self.write(writer, name, job.cache_file.read_bytes())
+        self.pages.report(sum(1 for r in getattr(self, "pdf_results", []) if not r.cached))
 
     def write(self, writer, name: str, content: str | bytes, context: dict | None = None) -> None:
         """Every file of the budget site goes out here, `name` relative to the output folder: text
