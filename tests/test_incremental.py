@@ -11,7 +11,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import CONTENT, run_pelican
 
 from generator.outputs.readback import read_around, read_page

@@ -36,7 +36,7 @@ from generator.core.diagnostics import Issue, sort_key
 from generator.core.labels import Label
 from generator.core.sanitise import clean
 from generator.core.settings import BudgetSettings, SettingsError
-from generator.outputs import faults, pdf
+from generator.outputs import faults, pdf, shard
 from generator.outputs.buildlog import BuildFailed, report, show_issues, stop
 from generator.outputs.cache import PageCache
 from generator.outputs.incremental import Incremental
@@ -93,7 +93,10 @@ class BudgetGenerator(Incremental, Generator):
         if problems:
             stop(problems, self.budget.messages_lang)
         cache = self.budget.cache_dir(self.path) / "pdf"
-        problems, self.pdf_results = pdf.prepare([job for _, job in self.pdf_jobs], cache, self.theme)
+        if self.budget.shard:  # this machine's part of the PDFs, into the cache (shard.py)
+            self.pdf_jobs = shard.select(self.pdf_jobs, self.budget.shard)
+        problems, self.pdf_results = pdf.prepare([job for _, job in self.pdf_jobs], cache, self.theme,
+                                                 render=not self.budget.assemble)
         if problems:
             stop(problems, self.budget.messages_lang)
 
