@@ -4,7 +4,7 @@ A rebuild renders only the pages whose inputs changed; the others are taken from
 (`.cache/pages/`, beside the PDF cache) and written as they are. A page's key is the hash of
 
 - the build's version: the generator's code and data files, the theme (templates, translations,
-  stylesheets), the content folder except the budget files (Markdown pages, the catalogue's
+  stylesheets, and where it is), the content folder except the budget files (Markdown pages, the catalogue's
   local additions, profiles), Pelican's settings (but where the output goes), the versions of
   Pelican, Jinja2, Markdown and lxml;
 - for a document's page and its PDF's HTML: its budget file and, when there is one, the same
@@ -95,7 +95,9 @@ class PageCache:
     @classmethod
     def of(cls, folder: Path, theme: str, content: Path, budgets: Path, settings: dict) -> PageCache:
         code = Path(generator.__file__).resolve().parent
-        version = digest(tree_digest(code), tree_digest(Path(theme)), tree_digest(content, skip=(budgets,)),
+        # the theme's place too: the PDF's HTML links its stylesheets by absolute file: URL
+        version = digest(tree_digest(code), str(Path(theme).resolve()), tree_digest(Path(theme)),
+                         tree_digest(content, skip=(budgets,)),
                          settings_digest(settings), versions())
         return cls(folder, version)
 
