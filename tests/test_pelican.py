@@ -128,7 +128,7 @@ def test_the_written_page_is_the_verified_page(tmp_path, monkeypatch):
     monkeypatch.setattr(incremental, "verify", lambda db, report, page, lang, what: verified.setdefault(what, read.pop())
                         and real_verify(db, report, page, lang, what))
 
-    def prepare(jobs, cache, theme):  # no WeasyPrint: each job's "PDF" is its own HTML
+    def prepare(jobs, cache, theme, **options):  # no WeasyPrint: each job's "PDF" is its own HTML
         cache.mkdir(parents=True)
         for n, job in enumerate(jobs):
             job.cache_file = cache / f"{n}.pdf"
