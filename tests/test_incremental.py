@@ -61,7 +61,8 @@ def test_one_edit_renders_its_pages_and_the_indexes_that_list_it(district, tmp_p
     assert sorted(renders(cache)) == sorted([
         "zh/2024/anting-city-operations/index.html", "en/2024/anting-city-operations/index.html",  # its pages
         "index.html", "zh/index.html", "en/index.html", "zh/2024/index.html", "en/2024/index.html",  # what lists it
-    ])  # not the 2025 budgets, not the 2025 indexes
+        "zh/2025/index.html", "en/2025/index.html",  # next year's documents may compare with it
+    ])  # not the 2025 budgets (another department), not the Markdown pages
     assert "本段为测试所加。" in edited["zh/2024/anting-city-operations/index.html"].decode()
     # the site from the cache is the site built from scratch
     assert edited == build(district, tmp_path / "fresh", tmp_path / "fresh-cache")

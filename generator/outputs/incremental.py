@@ -82,8 +82,10 @@ class Incremental:
         return self.pages.file(where) if where else ""
 
     def sources_of(self, year: int | None) -> list[str]:
-        """The hashes of the budget files of a year (None: of every year), in order."""
-        return sorted({self.source_key(db, db.year) for db in self.content.budgets if year in (None, db.year)})
+        """The hashes of the budget files a year's documents are made of (that year's and the year
+        before's, which their figures compare with; None: every year), in order."""
+        years = (year, year - 1) if year is not None else None
+        return sorted({self.source_key(db, db.year) for db in self.content.budgets if years is None or db.year in years})
 
     def render_body(self, context: dict, path: str) -> Markup:
         """The document's sections (一–八), the same in the page and the PDF."""
