@@ -19,6 +19,7 @@ import json
 import os
 import shlex
 import sys
+import tempfile
 from pathlib import Path
 
 from invoke import task
@@ -34,9 +35,11 @@ FOLDERS = {"content": "the content folder (content/)", "output": "where the site
            "cache": "the PDF cache folder (.cache/)"}
 
 
-def _pelican_args(content: Path, output: Path, pdf: bool, strict: bool, lang: str, cache: Path | None) -> str:
+def _pelican_args(content: Path, output: Path, pdf: bool, strict: bool, lang: str, cache: Path | None,
+                  **more: object) -> str:
     # Pelican keeps only the last -e option: every setting goes into one, each KEY=VALUE in JSON.
-    settings = {"BUDGET_PDF": pdf, "BUDGET_STRICT": strict, "BUDGET_MESSAGES_LANG": lang}
+    settings = {"BUDGET_PDF": pdf, "BUDGET_STRICT": strict, "BUDGET_MESSAGES_LANG": lang,
+                **{f"BUDGET_{k.upper()}": v for k, v in more.items() if v}}
     if cache is not None:
         settings["BUDGET_CACHE"] = str(cache)
     extra = " ".join(shlex.quote(f"{k}={json.dumps(v)}") for k, v in settings.items())
@@ -48,11 +51,12 @@ class _Failed(Exception):
     """The build printed its messages and failed."""
 
 
-def _build_once(c, content: Path, output: Path, pdf: bool, strict: bool, lang: str, cache: Path | None) -> bool:
+def _build_once(c, content: Path, output: Path, pdf: bool, strict: bool, lang: str, cache: Path | None,
+                assemble: bool = False) -> bool:
     """Build into a fresh folder and publish it as `output`; False (and nothing left behind) on failure."""
     try:
         with publish.staging(output) as build:
-            if not c.run(_pelican_args(content, build, pdf, strict, lang, cache), warn=True, pty=False).ok:
+            if not c.run(_pelican_args(content, build, pdf, strict, lang, cache, assemble=assemble), warn=True, pty=False).ok:
                 raise _Failed
             publish.publish(output, build)
     except _Failed:
@@ -103,11 +107,21 @@ def import_(c, file, out, profile=None, force=False, lang="zh"):
 
 
 @task(help={"pdf": "render the PDFs (default); --no-pdf for a quick preview", "strict": "warnings fail too",
-            "lang": "language of the messages: zh (default) or en", **FOLDERS})
-def build(c, pdf=True, strict=False, lang="zh", content=None, output=None, cache=None):
+            "lang": "language of the messages: zh (default) or en", **FOLDERS,
+            "shard": "i/n: render only the i-th of n parts of the PDFs into the cache, publish nothing (docs/scale.md)",
+            "assemble": "build from the PDF cache the shards filled, rendering no PDF (a missing one is an error)"})
+def build(c, pdf=True, strict=False, lang="zh", content=None, output=None, cache=None, shard=None, assemble=False):
     """Build the site into a fresh folder and publish it as output/ only when complete."""
+    folder = _path(content, ROOT / "content")
+    if shard:
+        with tempfile.TemporaryDirectory(prefix="budget-shard-") as site:
+            if not c.run(_pelican_args(folder, Path(site), True, strict, lang, _path(cache, None), shard=shard),
+                         warn=True, pty=False).ok:
+                sys.exit(1)
+        print(f"shard {shard}: its PDFs are in {_path(cache, folder.parent / '.cache') / 'pdf'}")
+        return
     out = _path(output, OUTPUT)
-    if not _build_once(c, _path(content, ROOT / "content"), out, pdf, strict, lang, _path(cache, None)):
+    if not _build_once(c, folder, out, pdf, strict, lang, _path(cache, None), assemble=assemble):
         sys.exit(1)
     print(f"built {out} -> {os.readlink(out)}")
 
@@ -213,8 +227,14 @@ def schema(c):
     c.run(f"{PY} -m generator.cli schema")
 
 
-@task
-def bench(c):
-    """Print build and PDF timings (benchmarks/run.py)."""
+@task(help={"district": "N: the district benchmark (benchmarks/district.py) with N department-years",
+            "rows": "district rows to run (check,html,edit,nochange,nochange-pdf,pdf,size)",
+            "pdf_n": "N for the cold PDF row (2)", "nochange_n": "N for the no-change rebuild with PDFs (10)"})
+def bench(c, district=0, rows="", pdf_n=2, nochange_n=10):
+    """Print build and PDF timings (benchmarks/run.py), or with --district N the district-scale table."""
+    if district:
+        extra = f" --pdf-n {int(pdf_n)} --nochange-n {int(nochange_n)}" + (f" --rows {shlex.quote(rows)}" if rows else "")
+        c.run(f"{PY} {ROOT / 'benchmarks' / 'district.py'} --district {int(district)}{extra}", pty=False)
+        return
     c.run(f"{PY} {ROOT / 'benchmarks' / 'run.py'}")
 

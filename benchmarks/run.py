@@ -86,7 +86,7 @@ def collect_jobs(tmp: Path):
     logging.getLogger().setLevel(logging.ERROR)
     captured: dict = {"jobs": [], "theme": None}
 
-    def fake_prepare(jobs, cache_dir, theme, workers=None):
+    def fake_prepare(jobs, cache_dir, theme, workers=None, **options):
         captured["jobs"] = list(jobs)
         captured["theme"] = Path(theme).resolve()
         cache_dir.mkdir(parents=True, exist_ok=True)

@@ -38,7 +38,7 @@ def check(content: Path, lang: str, strict: bool, as_json: bool, budgets: str | 
     if not where.is_dir():
         print(NO_BUDGETS(lang).format(where=where), file=sys.stderr)
         return 1
-    result = load_content(content, root=Path.cwd(), budgets=where, profile=profile)
+    result = load_content(content, root=Path.cwd(), budgets=where, profile=profile, keep=False)
     result.issues += page_issues(content, root=Path.cwd())
     if as_json:
         print(json.dumps([i.as_dict() for i in result.issues], ensure_ascii=False, indent=2))

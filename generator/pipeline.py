@@ -76,10 +76,13 @@ def _year_number(text: object) -> int | None:
 
 
 def load_content(content: Path, root: Path | None = None, budgets: Path | None = None, phrasebooks=None,
-                 profile: str | None = None) -> Content:
+                 profile: str | None = None, keep: bool = True) -> Content:
     """Every budget file under `budgets` (default: the BUDGET_DIR default under `content`);
     `phrasebooks`: the narrative's languages ({lang: Phrasebook}, default zh and en); `profile`: the
-    district format of files that name none (default: the BUDGET_PROFILE default)."""
+    district format of files that name none (default: the BUDGET_PROFILE default).
+
+    `keep=False` (`budget check`) keeps only the issues: each document is let go once it is
+    reconciled, unless next year's file of its department needs it (its last-year figures)."""
     issues: list[Issue] = []
     parsed: list[tuple[SourceFile, Budget, catalogue_module.Catalogue]] = []
     catalogue_issues: dict = {}  # each local catalogue file's problems, reported once
@@ -112,7 +115,14 @@ def load_content(content: Path, root: Path | None = None, budgets: Path | None =
 
     budgets, reports = [], {}
     computed: dict[tuple[str, int], DepartmentBudget] = {}
-    for src, budget, cat, district in sorted(parsed, key=lambda sb: sb[1].year):  # last year's documents first
+    wanted = {(b.department.slug, b.year) for _, b, _, _ in parsed}  # what a next year's file may read
+    parsed.sort(key=lambda sb: sb[1].year)  # last year's documents first
+    for n in range(len(parsed)):
+        src, budget, cat, district = parsed[n]
+        if not keep:
+            parsed[n] = None  # let go of the file once computed
+            for old in [k for k, db in computed.items() if db.year < budget.year - 1]:
+                del computed[old]
         department, units = documents(budget)
         dbs = [_compute(doc, src, cat, district, computed, phrasebooks, issues) for doc in (department, *units)]
         if any(db is None for db in dbs):
@@ -123,9 +133,13 @@ def load_content(content: Path, root: Path | None = None, budgets: Path | None =
             computed[(db.slug, db.year)] = db
             if db is dept_db or published(budget, db.document):
                 report = reconcile(db, computed.get((db.slug, db.year - 1)), extra=cross if db is dept_db else [])
-                reports[(db.slug, db.year)] = report
                 issues += report.issues
-                budgets.append(db)
+                if keep:
+                    reports[(db.slug, db.year)] = report
+                    budgets.append(db)
+        if not keep and (budget.department.slug, budget.year + 1) not in wanted:
+            for db in dbs:
+                computed.pop((db.slug, db.year), None)
     budgets.sort(key=lambda db: (-db.year, db.slug))
     return Content(budgets, sorted(_once(issues), key=sort_key), reports)
 

@@ -40,7 +40,7 @@ def test_no_pdf_strict_and_lang_each_reach_the_build(warned, tmp_path):
     assert plain.returncode == 0, plain.stdout + plain.stderr
     assert W215_ZH in plain.stderr  # a warning does not stop a build without --strict; Chinese by default
     assert (out / "zh/2024/anting-city-operations/index.html").is_file()
-    assert not list(out.rglob("*.pdf")) and not cache.exists()  # --no-pdf: nothing rendered
+    assert not list(out.rglob("*.pdf")) and not (cache / "pdf").exists()  # --no-pdf: no PDF rendered
     assert ".pdf" not in (out / "zh/2024/anting-city-operations/index.html").read_text(encoding="utf-8")
     published = os.readlink(out)
 

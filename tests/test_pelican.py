@@ -118,17 +118,19 @@ def test_the_written_page_is_the_verified_page(tmp_path, monkeypatch):
     from pelican import Pelican, signals
     from pelican.settings import read_settings
 
-    from generator.outputs import pdf, plugin
+    from generator.outputs import incremental, pdf, plugin
 
     renders = iter(range(10**6))
-    real_render, real_verify = plugin.BudgetGenerator.render, plugin.verify
+    real_render, real_verify, real_read = plugin.BudgetGenerator.render, incremental.verify, incremental.read_around
     verified: dict[str, str] = {}
+    read: list[str] = []  # the page text each read-back was made of (the shared body is read once, the rest around it)
     monkeypatch.setattr(plugin.BudgetGenerator, "render",
                         lambda self, *a: real_render(self, *a) + f"<!-- render {next(renders)} -->")
-    monkeypatch.setattr(plugin, "verify", lambda db, report, html, lang, what: verified.setdefault(what, html)
-                        and real_verify(db, report, html, lang, what))
+    monkeypatch.setattr(incremental, "read_around", lambda html, body, part: read.append(html) or real_read(html, body, part))
+    monkeypatch.setattr(incremental, "verify", lambda db, report, page, lang, what: verified.setdefault(what, read.pop())
+                        and real_verify(db, report, page, lang, what))
 
-    def prepare(jobs, cache, theme):  # no WeasyPrint: each job's "PDF" is its own HTML
+    def prepare(jobs, cache, theme, **options):  # no WeasyPrint: each job's "PDF" is its own HTML
         cache.mkdir(parents=True)
         for n, job in enumerate(jobs):
             job.cache_file = cache / f"{n}.pdf"

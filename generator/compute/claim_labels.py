@@ -13,10 +13,11 @@ figures.py). Project, functional-class and economic-class names are added per bu
 
 from __future__ import annotations
 
+import fnmatch
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 
 from generator.compute.figures import AMOUNT, PERCENT, Claim, Figure
 from generator.compute.ledger import APPROPRIATIONS
@@ -142,6 +143,28 @@ class Vocabulary:
 
 def _select(figures: dict[str, Figure], patterns: list[str], kind: str) -> dict[str, Figure]:
     """The figures of `kind` with a value (a share of nothing has none) whose names match."""
-    return {k: f for k, f in figures.items()
-            if f.kind == kind and f.value is not None and any(fnmatchcase(k, p) for p in patterns)}
+    if not patterns:
+        return {}
+    match = _patterns(tuple(patterns))
+    return {k: f for k, f in _with_value(figures).get(kind, ()) if match(k)}
+
+
+_INDEX: list = [None, {}]  # the figures last asked about, and their index: one document is checked at a time
+
+
+def _with_value(figures: dict[str, Figure]) -> dict[str, list[tuple[str, Figure]]]:
+    """The figures with a value, by kind (in their order), for the document being checked."""
+    if _INDEX[0] is not figures:
+        index: dict[str, list[tuple[str, Figure]]] = {}
+        for k, f in figures.items():
+            if f.value is not None:
+                index.setdefault(f.kind, []).append((k, f))
+        _INDEX[:] = [figures, index]
+    return _INDEX[1]
+
+
+@functools.lru_cache(maxsize=4096)
+def _patterns(patterns: tuple[str, ...]):
+    """Name patterns (`project.x.*`) as one compiled match, as fnmatchcase reads each of them."""
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns)).match
 

@@ -189,6 +189,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
              "libharfbuzz-subset0 is missing, so fonts cannot be subset quickly. Install it: {install}"),
     "E403": ("PDF 生成失败：{problem}", "PDF rendering failed: {problem}"),
     "E404": ("WeasyPrint 警告（视为错误）：{warning}", "WeasyPrint warning (treated as an error): {warning}"),
+    # ---- PDFs over several machines (generator/outputs/shard.py)
+    "E410": ("组装网站时缓存中缺少 {count} 个 PDF（例如 {example}）：请先运行全部分片（invoke build --shard i/n），"
+             "并把它们的缓存文件夹合并到 {cache}",
+             "assembling the site, {count} PDF(s) are not in the cache (for example {example}): run every shard first "
+             "(invoke build --shard i/n) and merge their cache folders into {cache}"),
     # ---- writing the site (generator/faults.py); the published site stays as it was
     "E501": ("无法写入{what}：文件系统是只读的；请让它可写。{fix}", "cannot write {what}: the file system is read-only; make it writable. {fix}"),
     "E502": ("没有权限写入{what}（请检查文件夹的所有者和权限：ls -ld）。{fix}",
@@ -334,6 +339,7 @@ TITLES: dict[str, tuple[str, str]] = {
     "E402": ("缺少 libharfbuzz-subset0", "libharfbuzz-subset0 missing"),
     "E403": ("PDF 生成失败", "PDF rendering failed"),
     "E404": ("WeasyPrint 警告", "WeasyPrint warning"),
+    "E410": ("缓存中缺少 PDF", "PDFs missing from the cache"),
     "E501": ("只读文件系统", "read-only file system"),
     "E502": ("没有写权限", "permission denied"),
     "E503": ("磁盘已满", "disk full"),

@@ -9,6 +9,7 @@ to put inside generated Markdown: it shows as typed, never as Markdown or HTML.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -22,8 +23,9 @@ from generator.core.labels import Label
 _MARKDOWN = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
 
 
+@functools.lru_cache(maxsize=4096)
 def markdown_html(text: str) -> str:
-    """Authored Markdown as HTML, not yet sanitised."""
+    """Authored Markdown as HTML, not yet sanitised (each distinct text converted once)."""
     return _MARKDOWN.reset().convert(text)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from generator.core.diagnostics import Issue, Location, issue, suggestion
 
@@ -44,6 +44,19 @@ class BudgetSettings(BaseModel):
     # generator/i18n.py reads them (None: zh and en)
     languages: dict[str, dict[str, str]] | None = None
     translations: list[Path] = []
+    # `invoke build --shard i/n`: render only the i-th of n deterministic parts of the PDFs into the
+    # cache (generator/outputs/shard.py); `--assemble`: render none, every PDF must be in the cache
+    shard: str | None = Field(None, pattern=r"^[1-9]\d*/[1-9]\d*$")
+    assemble: bool = False
+
+    @field_validator("shard")
+    @classmethod
+    def _shard_in_range(cls, value: str | None) -> str | None:
+        if value is not None:
+            i, n = (int(x) for x in value.split("/"))
+            if i > n:
+                raise ValueError(f"shard {i} of {n}: i must be between 1 and n")
+        return value
 
     @classmethod
     def names(cls) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import NoReturn
 
 from generator.cli import summary
 from generator.core.diagnostics import ERROR, WARNING, Issue
@@ -33,7 +34,7 @@ def report(issues: list[Issue], lang: str, count: bool = True) -> bool:
     return fatal
 
 
-def stop(issues: list[Issue], lang: str) -> None:
+def stop(issues: list[Issue], lang: str) -> NoReturn:
     report(issues, lang)
     raise BuildFailed(summary(issues, lang))
 

@@ -24,7 +24,7 @@ import os
 import re
 import subprocess
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from html import escape as html_escape
 from html import unescape as html_unescape
@@ -32,6 +32,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from generator.core.diagnostics import Issue, Location, issue
+from generator.outputs.shard import Progress, missing
 
 THEME_STATIC = "static"
 STYLESHEETS = ("css/pdf.css",)
@@ -227,8 +228,10 @@ def _work(args: tuple) -> Result:
     return Result(out, time.perf_counter() - start, False, warnings, pages=pages)
 
 
-def prepare(jobs: list[Job], cache_dir: Path, theme: str, workers: int | None = None) -> tuple[list[Issue], list[Result]]:
-    """Render every job into the cache (unless already there); nothing is written to output/."""
+def prepare(jobs: list[Job], cache_dir: Path, theme: str, workers: int | None = None,
+            render: bool = True) -> tuple[list[Issue], list[Result]]:
+    """Render every job into the cache (unless already there); nothing is written to output/.
+    `render=False` (an assembly): none is rendered, E410 if one is not in the cache."""
     theme_dir = Path(theme).resolve()
     stylesheets = [theme_dir / THEME_STATIC / name for name in STYLESHEETS]
     allowed = [str(theme_dir)]
@@ -243,14 +246,23 @@ def prepare(jobs: list[Job], cache_dir: Path, theme: str, workers: int | None = 
             results.append(Result(str(job.out), 0.0, True, []))
         else:
             todo.append(job)
+    if todo and render is False:  # assembling: every PDF must come from the cache
+        return missing([str(job.out) for job in todo], str(cache_dir)), results
     if todo:
+        todo.sort(key=lambda job: -len(job.html))  # the longest first: the workers finish together
         args = [(job.html, str(job.out), base_url, allowed, str(job.cache_file), families) for job in todo]
         n = min(len(todo), workers or os.cpu_count() or 1)
+        progress = Progress(len(todo))
         if n == 1:
-            results += [_work(a) for a in args]
+            for a in args:
+                results.append(_work(a))
+                progress.step()
         else:
             with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn")) as pool:
-                results += list(pool.map(_work, args))
+                for future in as_completed([pool.submit(_work, a) for a in args]):
+                    results.append(future.result())
+                    progress.step()
+        results.sort(key=lambda r: r.out)
 
     _prune(cache_dir, keep={job.cache_file for job in jobs})
     log = logging.getLogger(__name__)

@@ -17,11 +17,11 @@ import errno
 import logging
 import os
 import sys
-import traceback
 from collections import defaultdict
 from pathlib import Path
 
-from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2 import Template, TemplateError
+from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator, PelicanTemplateNotFound
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
@@ -29,52 +29,26 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from generator.cli import summary
 from generator.compute.budget import DepartmentBudget
 from generator.compute.phrasebook import phrasebooks
-from generator.core.diagnostics import Issue, Location, issue, sort_key
+from generator.core.diagnostics import Issue, sort_key
 from generator.core.labels import Label
 from generator.core.sanitise import clean
 from generator.core.settings import BudgetSettings, SettingsError
-from generator.outputs import datapage, district, faults, pdf, search
+from generator.outputs import datapage, district, faults, pdf, search, shard
 from generator.outputs.buildlog import BuildFailed, report, show_issues, stop
+from generator.outputs.cache import PageCache
+from generator.outputs.incremental import Incremental
 from generator.outputs.opendata import OpenData
-from generator.outputs.readback import verify
+from generator.outputs.rendered import _Rendered, template_issue
 from generator.pipeline import Content, display_path, load_content, page_removals
 from generator.present.i18n import Catalogues, other_languages
 from generator.present.render import View, department_url, pdf_download_name, pdf_name
 
 
-def template_issue(exc: Exception, name: str, page: str) -> Issue:
-    """A template mistake as an issue: the template file and line where it happened, and the error."""
-    path, line = name, None
-    if isinstance(exc, TemplateSyntaxError):
-        path, line = exc.filename or exc.name or name, exc.lineno
-    else:  # the innermost template frame (Jinja rewrites tracebacks to point into the templates)
-        frames = [f for f in traceback.extract_tb(exc.__traceback__)
-                  if not f.filename.endswith(".py") and not f.filename.startswith("<")]
-        if frames:
-            path, line = frames[-1].filename, frames[-1].lineno
-    try:
-        path = str(Path(path).resolve().relative_to(Path.cwd()))
-    except ValueError:
-        pass
-    message = getattr(exc, "message", None) or str(exc)
-    return issue("E401", Location(str(path), line), page=page, problem=f"{type(exc).__name__}: {message}")
-
-
-class _Rendered:
-    """A page rendered (and verified) in generate_context, given to Pelican's writer as a
-    template that renders to exactly that string."""
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def render(self, context: dict) -> str:
-        return self.text
-
-
-class BudgetGenerator(Generator):
+class BudgetGenerator(Incremental, Generator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.budget = BudgetSettings.of(self.settings)
+        self._body: Template | None = None
 
     @property
     def langs(self) -> list[str]:
@@ -99,21 +73,15 @@ class BudgetGenerator(Generator):
         self.pdf_jobs: list[tuple[str, pdf.Job]] = []
         self.opendata = OpenData(self.content.budgets, self.content.report)  # data/: once per document, every language
         problems: list[Issue] = []
+        self.pages = PageCache.of(self.budget.cache_dir(self.path) / "pages", self.theme, Path(self.path),
+                                  self.budget.budgets(self.path), self.settings)
         for db in self.content.budgets:
             for lang in self.langs:
-                folder = department_url(lang, db.year, db.slug)
-                context = self.department_context(db, lang)
-                html = self.render_department(context, f"{folder}index.html")
-                problems += verify(db, self.content.report(db), html, lang, f"{folder}index.html")
-                self.outputs[f"{folder}index.html"] = (html, context)
-                if self.budget.pdf:
-                    name = f"{folder}{pdf_name(db, lang)}"
-                    doc = self.render_pdf_html(db, lang)
-                    problems += verify(db, self.content.report(db), doc, lang, name)
-                    self.pdf_jobs.append((name, pdf.Job(html=doc, out=Path(self.output_path) / name)))
+                problems += self.document_outputs(db, lang)
         problems += self.render_indexes()
         if problems:
             stop(problems, self.budget.messages_lang)
+        self.pages.commit()
         if self.pdf_jobs:
             self.prepare_pdfs()
         self.context["budgets"] = self.content.budgets
@@ -124,7 +92,10 @@ class BudgetGenerator(Generator):
         if problems:
             stop(problems, self.budget.messages_lang)
         cache = self.budget.cache_dir(self.path) / "pdf"
-        problems, self.pdf_results = pdf.prepare([job for _, job in self.pdf_jobs], cache, self.theme)
+        if self.budget.shard:  # this machine's part of the PDFs, into the cache (shard.py)
+            self.pdf_jobs = shard.select(self.pdf_jobs, self.budget.shard)
+        problems, self.pdf_results = pdf.prepare([job for _, job in self.pdf_jobs], cache, self.theme,
+                                                 render=not self.budget.assemble)
         if problems:
             stop(problems, self.budget.messages_lang)
 
@@ -151,11 +122,18 @@ class BudgetGenerator(Generator):
         problems = district.reconcile_district(self.content.budgets)
         for path, name, variables in self.index_pages():
             context = self.page_context(path, variables)
-            self.outputs[path] = (self.render(name, context, path), context)
-            problems += district.verify_page(variables, self.outputs[path][0], path)
-        for page in self.context.get("pages", []):
-            for p in [page] + page.translations:
-                self.render(p.template, self.page_context(p.save_as, {"page": p}), p.save_as)
+            key = self.pages.key("index", path, *self.sources_of(variables.get("year")))  # the files it lists
+            text = self.pages.get(key)
+            if text is None:
+                text = self.render(name, context, path)
+                problems += district.verify_page(variables, text, path)
+                self.pages.put(key, text, what=path)
+            self.outputs[path] = (text, context)
+        if self.pages.get(key := self.pages.key("markdown pages")) is None:  # they are in the cache's version
+            for page in self.context.get("pages", []):
+                for p in [page] + page.translations:
+                    self.render(p.template, self.page_context(p.save_as, {"page": p}), p.save_as)
+            self.pages.put(key, "rendered", what="pages")
         return problems
 
     def all_pages(self) -> list:
@@ -216,9 +194,11 @@ class BudgetGenerator(Generator):
         context = self.page_context(path, context)  # as Pelican's writer sets it: SITEURL = ../../..
         return self.render("department", context, path)
 
-    def render_pdf_html(self, db: DepartmentBudget, lang: str) -> str:
+    def render_pdf_html(self, db: DepartmentBudget, lang: str, body: Markup | None = None) -> str:
         context = self.department_context(db, lang)
         context["pdf_css"] = pdf.stylesheet_urls(self.theme)
+        if body is not None:
+            context["body"] = body
         return self.render("pdf", context, f"{department_url(lang, db.year, db.slug)}{pdf_name(db, lang)}")
 
     # ---- writing
@@ -229,6 +209,7 @@ class BudgetGenerator(Generator):
             self.write(writer, name, content)
         for name, job in self.pdf_jobs:
             self.write(writer, name, job.cache_file.read_bytes())
+        self.pages.report(sum(1 for r in getattr(self, "pdf_results", []) if not r.cached))
 
     def write(self, writer, name: str, content: str | bytes, context: dict | None = None) -> None:
         """Every file of the budget site goes out here, `name` relative to the output folder: text

@@ -6,6 +6,7 @@ same macros) cannot show a figure differently.
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 from decimal import Decimal
@@ -58,6 +59,18 @@ def _fill(html: str, token: re.Pattern, figures: dict[str, tuple[str, str]]) -> 
         name, shown = figures[m[0]]
         return f'<span class="fig" data-figure="{escape(name)}">{escape(shown)}</span>'
     return re.sub(f"{_TAG.pattern}|{token.pattern}", fill, html)
+
+
+# The figure tokens of this process: unguessable by whoever wrote the text, and the same for every
+# conversion, so that a text (with its tokens) is converted once, for the page and the PDF alike.
+_NONCE = secrets.token_hex(8)
+_TOKEN = re.compile(f"FIG{_NONCE}N\\d+E")
+
+
+@functools.lru_cache(maxsize=4096)
+def _converted(markdown: str) -> str:
+    """Markdown (with figure tokens) as sanitised HTML, each distinct text converted once."""
+    return _mark_numbered_lists(clean(markdown_html(markdown)))
 
 
 def department_url(lang: str, year: int, slug: str) -> str:
@@ -259,18 +272,17 @@ class View:
         if text is None:
             return Markup("")
         source = self.t(text)
-        nonce = secrets.token_hex(8)
         out, figures = [], {}
         for kind, _, content in split(source):
             if kind == "figure":
-                token = f"FIG{nonce}N{len(figures)}E"
+                token = f"FIG{_NONCE}N{len(figures)}E"
                 figures[token] = (content, self.db.figures[content].show(self.lang, self.display))
                 out.append(token)
             else:
                 out.append(content)
-        html = _mark_numbered_lists(clean(markdown_html("".join(out))))
+        html = _converted("".join(out))
         if figures:
-            html = _fill(html, re.compile(f"FIG{nonce}N\\d+E"), figures)
+            html = _fill(html, _TOKEN, figures)
         if inline:
             html = re.sub(r"^<p>(.*)</p>$", r"\1", html, flags=re.S)
         if untranslated(text, self.lang):

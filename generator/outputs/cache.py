@@ -1,0 +1,168 @@
+"""The page cache: rendered and verified pages, kept under the hash of everything they are made of.
+
+A rebuild renders only the pages whose inputs changed; the others are taken from the cache
+(`.cache/pages/`, beside the PDF cache) and written as they are. A page's key is the hash of
+
+- the build's version: the generator's code and data files, the theme (templates, translations,
+  stylesheets, and where it is), the content folder except the budget files (Markdown pages, the catalogue's
+  local additions, profiles), Pelican's settings (but where the output goes), the versions of
+  Pelican, Jinja2, Markdown and lxml;
+- for a document's page and its PDF's HTML: its budget file and, when there is one, the same
+  department's file of the year before (the narrative compares with it), its slug and language;
+- for an index page: every budget file (the indexes list every department with its figures).
+
+So editing one department re-renders its documents' pages and PDFs' HTML and the indexes, and a
+rebuild with nothing changed renders no page. Only pages that were verified (read back) are
+stored, and only once the whole build has verified (a failing build stores nothing). The cache
+is a cache: a file that cannot be read is rendered again, one that cannot be written is skipped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import time
+from importlib import metadata
+from pathlib import Path
+
+import generator
+
+CACHE_DAYS = 30
+_PACKAGES = ("pelican", "jinja2", "markdown", "lxml", "nh3", "babel")
+_SKIP_SETTINGS = ("OUTPUT_PATH", "BUDGET_CACHE", "CACHE_PATH")
+
+log = logging.getLogger(__name__)
+
+
+def digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def tree_digest(folder: Path, skip: tuple[Path, ...] = ()) -> str:
+    """Every file below `folder` (its path and bytes), but those under `skip` and caches."""
+    h = hashlib.sha256()
+    if not folder.is_dir():
+        return h.hexdigest()
+    skipped = [s.resolve() for s in skip]
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts or path.suffix == ".pyc":
+            continue
+        real = path.resolve()
+        if any(real == s or s in real.parents for s in skipped):
+            continue
+        h.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def settings_digest(settings: dict) -> str:
+    """Pelican's settings as far as they are plain values, but where the build is written."""
+    plain = {k: v for k, v in settings.items() if k.isupper() and k not in _SKIP_SETTINGS}
+    return digest(json.dumps(plain, sort_keys=True, skipkeys=True, default=lambda _: None))
+
+
+def versions() -> str:
+    found = []
+    for name in _PACKAGES:
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name} -")
+    return "\n".join(found)
+
+
+class PageCache:
+    """Rendered pages by key; counts what this build rendered and what it took from the cache."""
+
+    def __init__(self, folder: Path, version: str):
+        self.folder = folder
+        self.version = version
+        self.pending: dict[str, str] = {}
+        self.used: set[str] = set()
+        self.rendered = {"pages": 0, "pdf_html": 0}
+        self.reused = 0
+        self.renders: list[str] = []  # what this build rendered, in order
+        self._files: dict[Path, str] = {}
+
+    @classmethod
+    def of(cls, folder: Path, theme: str, content: Path, budgets: Path, settings: dict) -> PageCache:
+        code = Path(generator.__file__).resolve().parent
+        # the theme's place too: the PDF's HTML links its stylesheets by absolute file: URL
+        version = digest(tree_digest(code), str(Path(theme).resolve()), tree_digest(Path(theme)),
+                         tree_digest(content, skip=(budgets,)),
+                         settings_digest(settings), versions())
+        return cls(folder, version)
+
+    def file(self, path: Path) -> str:
+        """The hash of a budget file (read once per build)."""
+        if path not in self._files:
+            try:
+                self._files[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                self._files[path] = f"unreadable {time.time()}"  # never a hit
+        return self._files[path]
+
+    def key(self, *parts: str) -> str:
+        return digest(self.version, *parts)
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.html"
+
+    def get(self, key: str) -> str | None:
+        path = self._path(key)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        self.used.add(key)
+        self.reused += 1
+        with contextlib.suppress(OSError):
+            os.utime(path)  # in use: not pruned
+        return text
+
+    def put(self, key: str, text: str, kind: str = "pages", what: str = "") -> None:
+        """A page just rendered (`what`: its output path); stored by commit() once the whole build has verified."""
+        self.rendered[kind] += 1
+        self.renders.append(what)
+        self.pending[key] = text
+        self.used.add(key)
+
+    def commit(self) -> None:
+        for key, text in self.pending.items():
+            path = self._path(key)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp.write_text(text, encoding="utf-8")
+                tmp.replace(path)
+            except OSError as exc:  # a cache that cannot be written makes the next build slower, no worse
+                log.info("page cache: %s not stored (%s)", path, exc)
+                with contextlib.suppress(OSError):
+                    tmp.unlink(missing_ok=True)
+        self.pending.clear()
+        self._prune()
+
+    def _prune(self, days: int = CACHE_DAYS) -> None:
+        cutoff = time.time() - days * 86400
+        with contextlib.suppress(OSError):
+            for path in self.folder.glob("*/*.html"):
+                if path.stem not in self.used and path.stat().st_mtime < cutoff:
+                    path.unlink(missing_ok=True)
+
+    def report(self, pdfs: int) -> dict:
+        """What this build rendered, logged and kept in `last-build.json` (the benchmark reads it)."""
+        stats = {**self.rendered, "pdfs": pdfs, "from_cache": self.reused, "rendered": self.renders}
+        log.info("rendered %(pages)d pages, %(pdf_html)d PDF HTML, %(pdfs)d PDFs; %(from_cache)d pages from the cache",
+                 stats)
+        with contextlib.suppress(OSError):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            (self.folder / "last-build.json").write_text(json.dumps(stats), encoding="utf-8")
+        return stats

@@ -1,0 +1,102 @@
+"""Rendering a document's outputs through the page cache (cache.py): what changed is rendered and
+read back, the rest is taken from the cache. A mixin of the budget generator (plugin.py)."""
+
+from __future__ import annotations
+
+import json
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateError
+from markupsafe import Markup
+
+from generator.compute.budget import DepartmentBudget
+from generator.core.diagnostics import Issue
+from generator.outputs import pdf
+from generator.outputs.buildlog import stop
+from generator.outputs.cache import PageCache
+from generator.outputs.readback import read_around, read_page, verify
+from generator.outputs.rendered import BODY, template_issue
+from generator.present.render import department_url, pdf_name
+
+
+class Incremental:
+    # what the budget generator (plugin.py) has
+    pages: PageCache
+    budget: Any
+    content: Any
+    outputs: dict[str, tuple[str, dict]]
+    pdf_jobs: list[tuple[str, pdf.Job]]
+    settings: dict
+    path: str
+    output_path: str
+    env: Any
+    _body: Any
+    _sources: dict[tuple[str, int], Path] | None = None
+    department_context: Any
+    render_department: Any
+    render_pdf_html: Any
+    page_context: Any
+
+    def document_outputs(self, db: DepartmentBudget, lang: str) -> list[Issue]:
+        """A document's page and PDF HTML in one language, from the cache or rendered and read back."""
+        problems: list[Issue] = []
+        folder = department_url(lang, db.year, db.slug)
+        context = self.department_context(db, lang)
+        name = f"{folder}{pdf_name(db, lang)}"
+        # the page also shows what other files decide: the years it is published in, its data files
+        around = json.dumps([context.get("years"), context.get("downloads")], default=str, sort_keys=True)
+        key = self.pages.key(self.source_key(db, db.year), self.source_key(db, db.year - 1), db.slug, lang, around)
+        html, doc = self.pages.get(f"{key}.page"), self.pages.get(f"{key}.pdf") if self.budget.pdf else None
+        if html is None or (self.budget.pdf and doc is None):  # not in the cache: rendered and read back
+            html, doc, found = self.render_document(db, lang, context, folder, name)
+            problems = found
+            self.pages.put(f"{key}.page", html, what=f"{folder}index.html")
+            if doc is not None:
+                self.pages.put(f"{key}.pdf", doc, "pdf_html", what=name)
+        self.outputs[f"{folder}index.html"] = (html, context)
+        if doc is not None:
+            self.pdf_jobs.append((name, pdf.Job(html=doc, out=Path(self.output_path) / name)))
+        return problems
+
+    def render_document(self, db: DepartmentBudget, lang: str, context: dict, folder: str,
+                        name: str) -> tuple[str, str | None, list[Issue]]:
+        """A document's page and (with PDFs) its PDF's HTML, each read back: sections 一–八 are
+        rendered once for both, and read back once."""
+        body = self.render_body(context, f"{folder}index.html")
+        part = read_page(body)
+        html = self.render_department({**context, "body": body}, f"{folder}index.html")
+        found = verify(db, self.content.report(db), read_around(html, body, part), lang, f"{folder}index.html")
+        doc = None
+        if self.budget.pdf:
+            doc = self.render_pdf_html(db, lang, body)
+            found += verify(db, self.content.report(db), read_around(doc, body, part), lang, name)
+        return html, doc, found
+
+    def source_key(self, db: DepartmentBudget, year: int) -> str:
+        """The hash of the budget file of `db`'s department for `year` ("" if there is none)."""
+        if self._sources is None:  # (department, year) -> its budget file
+            root = Path(self.settings.get("PATH_ROOT", Path(self.path).parent)).resolve()
+            self._sources = {}
+            for d in self.content.budgets:
+                path = Path(d.source.path)
+                self._sources[(d.document.department.slug, d.year)] = path if path.is_absolute() else root / path
+        where = self._sources.get((db.document.department.slug, year))
+        return self.pages.file(where) if where else ""
+
+    def sources_of(self, year: int | None) -> list[str]:
+        """The hashes of the budget files a year's documents are made of (that year's and the year
+        before's, which their figures compare with; None: every year), in order."""
+        years = (year, year - 1) if year is not None else None
+        return sorted({self.source_key(db, db.year) for db in self.content.budgets if years is None or db.year in years})
+
+    def render_body(self, context: dict, path: str) -> Markup:
+        """The document's sections (一–八), the same in the page and the PDF."""
+        if self._body is None:
+            self._body = self.env.from_string(BODY)
+        try:
+            return Markup(self._body.render(self.page_context(path, context)))
+        except TemplateError as exc:
+            stop([template_issue(exc, "partials/document.html", path)], self.budget.messages_lang)
+

@@ -1,0 +1,85 @@
+"""Incremental builds (issue 12): the page cache renders only what an edit changed.
+
+Renders are counted by the build itself (`.cache/pages/last-build.json`: every page and PDF
+HTML it rendered, by output path), not by timing.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import CONTENT, run_pelican
+
+from generator.outputs.readback import read_around, read_page
+
+INDEXES = {"index.html", "pages", "zh/index.html", "en/index.html"}
+
+
+def renders(cache: Path) -> list[str]:
+    return json.loads((cache / "pages" / "last-build.json").read_text(encoding="utf-8"))["rendered"]
+
+
+def digests(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture()
+def district(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    return content
+
+
+def build(content: Path, out: Path, cache: Path) -> dict[str, bytes]:
+    shutil.rmtree(out, ignore_errors=True)  # a fresh output folder each time, as `invoke build` publishes one
+    result = run_pelican(content, out, "BUDGET_PDF=false", cache=cache)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return digests(out)
+
+
+def test_a_rebuild_with_nothing_changed_renders_nothing(district, tmp_path):
+    cache = tmp_path / "cache"
+    first = build(district, tmp_path / "out", cache)
+    cold = renders(cache)
+    assert "zh/2024/anting-city-operations/index.html" in cold and "en/2025/index.html" in cold and "pages" in cold
+    again = build(district, tmp_path / "out", cache)
+    assert renders(cache) == []
+    assert again == first  # the same site, byte for byte, from the cache
+
+
+def test_one_edit_renders_its_pages_and_the_indexes_that_list_it(district, tmp_path):
+    cache = tmp_path / "cache"
+    build(district, tmp_path / "out", cache)
+    seed = district / "budgets" / "2024" / "anting-city-operations.yaml"
+    text = seed.read_text(encoding="utf-8")
+    at = text.index("  zh: |\n", text.index("\nfunctions:")) + len("  zh: |\n")
+    seed.write_text(text[:at] + "    本段为测试所加。\n\n" + text[at:], encoding="utf-8")
+    edited = build(district, tmp_path / "out", cache)
+    assert sorted(renders(cache)) == sorted([
+        "zh/2024/anting-city-operations/index.html", "en/2024/anting-city-operations/index.html",  # its pages
+        "index.html", "zh/index.html", "en/index.html", "zh/2024/index.html", "en/2024/index.html",  # what lists it
+        "zh/2025/index.html", "en/2025/index.html",  # next year's documents may compare with it
+    ])  # not the 2025 budgets (another department), not the Markdown pages
+    assert "本段为测试所加。" in edited["zh/2024/anting-city-operations/index.html"].decode()
+    # the site from the cache is the site built from scratch
+    assert edited == build(district, tmp_path / "fresh", tmp_path / "fresh-cache")
+
+
+def test_a_theme_change_renders_everything_again(district, tmp_path):
+    cache = tmp_path / "cache"
+    build(district, tmp_path / "out", cache)
+    pages = district / "pages" / "about.md"
+    pages.write_text(pages.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    build(district, tmp_path / "out", cache)
+    assert {"zh/2025/putuo-government-office/index.html", "pages", "index.html"} <= set(renders(cache))
+
+
+def test_a_fragment_read_once_reads_like_the_whole_page():
+    body = '<td data-cell="01.a.amount">1.00</td><span data-figure="total">5</span>'
+    page = f'<html><body><p data-figure="x">2</p>{body}<td data-cell="01.a.amount 01.b.amount">3</td></body></html>'
+    whole, around = read_page(page), read_around(page, body, read_page(body))
+    assert sorted(around.cells.items()) == sorted(whole.cells.items())
+    assert sorted(around.figures) == sorted(whole.figures) and around.duplicates == whole.duplicates == ["01.a.amount"]
