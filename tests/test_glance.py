@@ -271,7 +271,7 @@ def test_the_reconciliation_speaks_plain_words(site, content, lang, slug, year):
         else:
             assert left.startswith("RMB ") and right.startswith("RMB "), amounts
     # the JSON keeps the keys
-    data = (site / lang / str(year) / db.slug / "reconciliation.json").read_text(encoding="utf-8")
+    data = (site / "data" / str(year) / db.slug / "reconciliation.json").read_text(encoding="utf-8")
     assert '"keys"' in data
 
 

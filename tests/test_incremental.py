@@ -59,10 +59,13 @@ def test_one_edit_renders_its_pages_and_the_indexes_that_list_it(district, tmp_p
     seed.write_text(text[:at] + "    本段为测试所加。\n\n" + text[at:], encoding="utf-8")
     edited = build(district, tmp_path / "out", cache)
     assert sorted(renders(cache)) == sorted([
-        "zh/2024/anting-city-operations/index.html", "en/2024/anting-city-operations/index.html",  # its pages
-        "index.html", "zh/index.html", "en/index.html", "zh/2024/index.html", "en/2024/index.html",  # what lists it
-        "zh/2025/index.html", "en/2025/index.html",  # next year's documents may compare with it
-    ])  # not the 2025 budgets (another department), not the Markdown pages
+        *[f"{lang}/{page}" for lang in ("zh", "en") for page in (
+            "2024/anting-city-operations/index.html",  # its pages
+            "index.html", "2024/index.html", "2024/overview/index.html", "data/index.html",  # what lists it
+            "2025/index.html", "2025/overview/index.html",  # next year's documents may compare with it
+            "history/anting-city-operations/index.html")],  # its history
+        "index.html",
+    ])  # not the 2025 budgets (another department), their histories, the search pages or the Markdown pages
     assert "本段为测试所加。" in edited["zh/2024/anting-city-operations/index.html"].decode()
     # the site from the cache is the site built from scratch
     assert edited == build(district, tmp_path / "fresh", tmp_path / "fresh-cache")

@@ -219,7 +219,7 @@ def test_the_workbook_is_the_same_bytes_every_time(seed, monkeypatch):
     with zipfile.ZipFile(io.BytesIO(first)) as z:
         props = z.read("docProps/core.xml").decode()
         assert {i.date_time for i in z.infolist()} == {(2000, 1, 1, 0, 0, 0)}
-    assert f"<dcterms:modified xsi:type=\"dcterms:W3CDTF\">{seed.year}-01-01T00:00:00Z</dcterms:modified>" in props
+    assert re.search(rf"<dcterms:modified [^>]*>{seed.year}-01-01T00:00:00Z</dcterms:modified>", props), props
 
 
 @pytest.mark.pdf  # LibreOffice takes a few seconds

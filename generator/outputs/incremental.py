@@ -4,7 +4,6 @@ read back, the rest is taken from the cache. A mixin of the budget generator (pl
 from __future__ import annotations
 
 import json
-
 from pathlib import Path
 from typing import Any
 
@@ -67,11 +66,11 @@ class Incremental:
         body = self.render_body(context, f"{folder}index.html")
         part = read_page(body)
         html = self.render_department({**context, "body": body}, f"{folder}index.html")
-        found = verify(db, self.content.report(db), read_around(html, body, part), lang, f"{folder}index.html")
+        found = verify(db, self.content.report(db), read_around(html, body, part), lang, f"{folder}index.html", html)
         doc = None
         if self.budget.pdf:
             doc = self.render_pdf_html(db, lang, body)
-            found += verify(db, self.content.report(db), read_around(doc, body, part), lang, name)
+            found += verify(db, self.content.report(db), read_around(doc, body, part), lang, name, doc)
         return html, doc, found
 
     def source_key(self, db: DepartmentBudget, year: int) -> str:
@@ -84,6 +83,16 @@ class Incremental:
                 self._sources[(d.document.department.slug, d.year)] = path if path.is_absolute() else root / path
         where = self._sources.get((db.document.department.slug, year))
         return self.pages.file(where) if where else ""
+
+    def index_sources(self, template: str, variables: dict) -> list[str]:
+        """The hashes of the budget files an index page shows: a search page none, a history page its
+        document's files of every year, a year's pages that year's and the year before's, the rest every file."""
+        if template == "search":
+            return []
+        if template == "history":
+            slug = variables["district"].slug
+            return sorted({self.source_key(db, db.year) for db in self.content.budgets if db.slug == slug})
+        return self.sources_of(variables.get("year"))
 
     def sources_of(self, year: int | None) -> list[str]:
         """The hashes of the budget files a year's documents are made of (that year's and the year

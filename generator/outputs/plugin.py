@@ -122,7 +122,7 @@ class BudgetGenerator(Incremental, Generator):
         problems = district.reconcile_district(self.content.budgets)
         for path, name, variables in self.index_pages():
             context = self.page_context(path, variables)
-            key = self.pages.key("index", path, *self.sources_of(variables.get("year")))  # the files it lists
+            key = self.pages.key("index", path, *self.index_sources(name, variables))  # the files it shows
             text = self.pages.get(key)
             if text is None:
                 text = self.render(name, context, path)

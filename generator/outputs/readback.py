@@ -92,9 +92,10 @@ def read_around(html: str, fragment: str, part: Collected) -> Collected:
     return part + read_page(html.replace(fragment, "", 1))
 
 
-def verify(db: DepartmentBudget, report: Report, html: str | Collected, lang: str, what: str) -> list[Issue]:
-    """Issues for every figure of a rendered page (`what` names it; the page, or what was read of it)
-    that differs from the ledger."""
+def verify(db: DepartmentBudget, report: Report, html: str | Collected, lang: str, what: str,
+           whole: str | None = None) -> list[Issue]:
+    """Issues for every figure of a rendered page (`what` names it; the page, or what was read of it
+    with the `whole` page for its charts) that differs from the ledger."""
     where = Location(what)
     page = read_page(html) if isinstance(html, str) else html
     found: list[Issue] = []
@@ -124,7 +125,7 @@ def verify(db: DepartmentBudget, report: Report, html: str | Collected, lang: st
         if text != want:
             found.append(issue("E324", where, name=name, text=text, expected=want))
 
-    found += glance_check.verify(db, html, lang, what)
+    found += glance_check.verify(db, html if isinstance(html, str) else whole or "", lang, what)
 
     # The identities again, on the figures as displayed; other figures come from the ledger.
     for o in _displayed_mismatches(db, report, rendered, frozenset(expected)):

@@ -15,7 +15,9 @@ builds without search.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -61,7 +63,13 @@ def index(pelican) -> None:
         problem = f"{site / BUNDLE / 'pagefind-ui.js'} was not written"
     if problem:
         stop([issue("E449", Location(str(site)), problem=problem)], budget.messages_lang)
-    steady(site / BUNDLE / "pagefind-entry.json")
+    entry = site / BUNDLE / "pagefind-entry.json"
+    try:
+        steady(entry)
+    except ValueError as exc:  # Pagefind says it succeeded but left a broken file: a full disk does that
+        if os.statvfs(site).f_bavail == 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(entry)) from exc
+        stop([issue("E449", Location(str(site)), problem=f"{entry}: {exc}")], budget.messages_lang)
 
 
 def steady(entry: Path) -> None:

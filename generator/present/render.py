@@ -6,9 +6,7 @@ same macros) cannot show a figure differently.
 
 from __future__ import annotations
 
-import functools
 import re
-import secrets
 from decimal import Decimal
 from functools import cached_property
 
@@ -22,55 +20,15 @@ from generator.core import vocab
 from generator.core.labels import Label
 from generator.core.money import yuan_text
 from generator.core.pending import NOTICE, untranslated
-from generator.core.sanitise import clean, markdown_html
 from generator.load.model import Project, Text
 from generator.load.profile import ANCHORS
 from generator.present import charts
 from generator.present.glance import Glance, bar_values
 from generator.present.i18n import DEFAULT_LANGUAGES, Catalogues, other_languages
 from generator.present.plain import Plain
+from generator.present.prose_html import NONCE, TOKEN, converted, fill_figures
 from generator.present.untranslated import page_notice
 from generator.reconcile.checks import Report
-
-# A bullet list whose items already carry their own numbers — （一）, (1), 1. or 1、 — as the
-# official text writes them: shown without bullets (class "marked"), never with two markers.
-_LIST = re.compile(r"<ul>(?P<items>(?:(?!</?ul>).)*)</ul>", re.S)
-_OWN_MARKER = re.compile(r"\s*(?:[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[一二三四五六七八九十]+、)")
-
-
-def _mark_numbered_lists(html: str) -> str:
-    def mark(m: re.Match) -> str:
-        items = re.findall(r"<li>(.*?)</li>", m["items"], re.S)
-        if items and all(_OWN_MARKER.match(re.sub(r"<[^>]+>", "", i)) for i in items):
-            return f'<ul class="marked">{m["items"]}</ul>'
-        return m[0]
-    return _LIST.sub(mark, html)
-
-
-# A tag as the sanitiser writes it: attribute values always in double quotes, `"` escaped.
-_TAG = re.compile(r'<[^\s>"]+(?:\s+[^\s=>"]+(?:="[^"]*")?)*\s*/?>')
-
-
-def _fill(html: str, token: re.Pattern, figures: dict[str, tuple[str, str]]) -> str:
-    """Tokens in text become figure spans; in an attribute (alt, title, href) only the figure's text."""
-    def fill(m: re.Match) -> str:
-        if m[0].startswith("<"):
-            return token.sub(lambda t: str(escape(figures[t[0]][1])), m[0])
-        name, shown = figures[m[0]]
-        return f'<span class="fig" data-figure="{escape(name)}">{escape(shown)}</span>'
-    return re.sub(f"{_TAG.pattern}|{token.pattern}", fill, html)
-
-
-# The figure tokens of this process: unguessable by whoever wrote the text, and the same for every
-# conversion, so that a text (with its tokens) is converted once, for the page and the PDF alike.
-_NONCE = secrets.token_hex(8)
-_TOKEN = re.compile(f"FIG{_NONCE}N\\d+E")
-
-
-@functools.lru_cache(maxsize=4096)
-def _converted(markdown: str) -> str:
-    """Markdown (with figure tokens) as sanitised HTML, each distinct text converted once."""
-    return _mark_numbered_lists(clean(markdown_html(markdown)))
 
 
 def department_url(lang: str, year: int, slug: str) -> str:
@@ -275,14 +233,14 @@ class View:
         out, figures = [], {}
         for kind, _, content in split(source):
             if kind == "figure":
-                token = f"FIG{_NONCE}N{len(figures)}E"
+                token = f"FIG{NONCE}N{len(figures)}E"
                 figures[token] = (content, self.db.figures[content].show(self.lang, self.display))
                 out.append(token)
             else:
                 out.append(content)
-        html = _converted("".join(out))
+        html = converted("".join(out))
         if figures:
-            html = _fill(html, _TOKEN, figures)
+            html = fill_figures(html, TOKEN, figures)
         if inline:
             html = re.sub(r"^<p>(.*)</p>$", r"\1", html, flags=re.S)
         if untranslated(text, self.lang):
