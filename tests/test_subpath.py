@@ -112,7 +112,8 @@ def test_relative_links_work_under_a_sub_path(site: Path):
         status = _check(site, base)
     paths = {urlsplit(u).path[len(PREFIX):] for u in status}
     for wanted in ("zh/2024/", "en/2025/overview/", "zh/history/anting-city-operations/",
-                   "data/2024/anting-city-operations/data.json", "data/2024/anting-city-operations/budget.xlsx", "zh/data/", "theme/css/site.css", "theme/js/sort.js",
+                   "data/2024/anting-city-operations/data.json", "data/2024/anting-city-operations/budget.xlsx", "zh/data/",
+                   "theme/css/site.css", "theme/js/sort.js",
                    "zh/search/", "pagefind/pagefind-ui.js"):
         assert any(p == wanted or p.endswith(wanted) for p in paths), (wanted, sorted(paths)[:20])
     if list(site.rglob("*.pdf")):
