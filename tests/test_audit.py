@@ -34,7 +34,7 @@ def pdf_html(tmp_path_factory) -> dict[str, str]:
     tmp = tmp_path_factory.mktemp("pdf-html")
     captured: dict[str, str] = {}
 
-    def prepare(jobs, cache, theme):  # no rendering during the build: keep each job's HTML
+    def prepare(jobs, cache, theme, **_):  # no rendering during the build: keep each job's HTML
         cache.mkdir(parents=True, exist_ok=True)
         for n, job in enumerate(jobs):
             captured[job.out.name] = job.html

@@ -127,7 +127,7 @@ def test_the_written_page_is_the_verified_page(tmp_path, monkeypatch):
     monkeypatch.setattr(plugin.BudgetGenerator, "render",
                         lambda self, *a: real_render(self, *a) + f"<!-- render {next(renders)} -->")
     monkeypatch.setattr(incremental, "read_around", lambda html, body, part: read.append(html) or real_read(html, body, part))
-    monkeypatch.setattr(incremental, "verify", lambda db, report, page, lang, what: verified.setdefault(what, read.pop())
+    monkeypatch.setattr(incremental, "verify", lambda db, report, page, lang, what, *_: verified.setdefault(what, read.pop())
                         and real_verify(db, report, page, lang, what))
 
     def prepare(jobs, cache, theme, **options):  # no WeasyPrint: each job's "PDF" is its own HTML
