@@ -145,22 +145,35 @@ def _select(figures: dict[str, Figure], patterns: list[str], kind: str) -> dict[
     """The figures of `kind` with a value (a share of nothing has none) whose names match."""
     if not patterns:
         return {}
-    match = _patterns(tuple(patterns))
-    return {k: f for k, f in _with_value(figures).get(kind, ()) if match(k)}
+    index = _index(figures)
+    key = (tuple(patterns), kind)
+    if key not in index.selected:
+        match = _patterns(key[0])
+        index.selected[key] = {k: f for k, f in index.with_value.get(kind, ()) if match(k)}
+    return index.selected[key]
 
 
-_INDEX: list = [None, {}]  # the figures last asked about, and their index: one document is checked at a time
+@dataclass
+class _Index:
+    """The figures of the document being checked, looked up once: those with a value by kind (in
+    their order), and each selection by name patterns (a document's claims name the same labels)."""
+
+    figures: dict[str, Figure]
+    with_value: dict[str, list[tuple[str, Figure]]]
+    selected: dict[tuple[tuple[str, ...], str], dict[str, Figure]]
 
 
-def _with_value(figures: dict[str, Figure]) -> dict[str, list[tuple[str, Figure]]]:
-    """The figures with a value, by kind (in their order), for the document being checked."""
-    if _INDEX[0] is not figures:
-        index: dict[str, list[tuple[str, Figure]]] = {}
+_INDEX: list[_Index] = []  # the figures last asked about: one document is checked at a time
+
+
+def _index(figures: dict[str, Figure]) -> _Index:
+    if not _INDEX or _INDEX[0].figures is not figures:
+        with_value: dict[str, list[tuple[str, Figure]]] = {}
         for k, f in figures.items():
             if f.value is not None:
-                index.setdefault(f.kind, []).append((k, f))
-        _INDEX[:] = [figures, index]
-    return _INDEX[1]
+                with_value.setdefault(f.kind, []).append((k, f))
+        _INDEX[:] = [_Index(figures, with_value, {})]
+    return _INDEX[0]
 
 
 @functools.lru_cache(maxsize=4096)

@@ -8,6 +8,7 @@ against all of them. `{{literal: 5%}}` marks text that only looks like a budget 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -288,6 +289,13 @@ def _is_bound(text: str, start: int, end: int) -> bool:
 
 def find_claims(text: str) -> list[Claim]:
     """Every amount, percentage and project count typed in `text` (bounds and thresholds excepted)."""
+    return list(_claims(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _claims(text: str) -> tuple[Claim, ...]:
+    """find_claims, read once per text: a text is read for its placeholders' labels and for its
+    literal claims, and each document of a file checks the same prose."""
     claims = []
 
     def add(kind: str, m: re.Match, digits: str, scale: Decimal, english: bool = False) -> None:
@@ -328,7 +336,7 @@ def find_claims(text: str) -> list[Claim]:
         value = parse_numeral(m.group(1) or m.group(2))
         if value is not None and value == value.to_integral_value() and value > 1:
             add(COUNT, m, _digits(value), Decimal(1))
-    return sorted(claims, key=lambda c: c.offset)
+    return tuple(sorted(claims, key=lambda c: c.offset))
 
 
 def _digits(value: Decimal) -> str:
