@@ -48,6 +48,10 @@ class Cells:
 
     def __init__(self, values: Mapping[str, Decimal]):
         self.values = dict(values)
+        self._columns: dict[str, list[str]] = {}  # "table.row" -> its columns, in order of appearance
+        for key in self.values:
+            head, _, col = key.rpartition(".")
+            self._columns.setdefault(head, []).append(col)
 
     def get(self, key: str) -> Decimal:
         return self.values.get(key, ZERO)
@@ -58,16 +62,15 @@ class Cells:
     def rows(self, table: str, prefix: str = "") -> list[str]:
         """Row keys of a table, in order of first appearance."""
         seen: dict[str, None] = {}
-        for key in self.values:
-            if key.startswith(table + "."):
-                row = key[len(table) + 1:key.rindex(".")]
+        for head in self._columns:
+            if head == table or head.startswith(table + "."):
+                row = head[len(table) + 1:]
                 if row.startswith(prefix):
                     seen[row] = None
         return list(seen)
 
     def columns(self, table: str, row: str) -> list[str]:
-        head = f"{table}.{row}."
-        return [k[len(head):] for k in self.values if k.startswith(head) and "." not in k[len(head):]]
+        return list(self._columns.get(f"{table}.{row}", ()))
 
 
 def _column(col: str) -> Label | None:
@@ -330,8 +333,9 @@ def run(exact: Mapping[str, Decimal], shown: Mapping[str, Decimal], factor=None)
         for c in check.compare(f):
             left, right = f.sum(c.left), f.sum(c.right)
             left_shown, right_shown = g.sum(c.left), g.sum(c.right)
-            if factor is not None and factor(c.left) != factor(c.right):
-                q = max(factor(c.left), factor(c.right))
+            sides = (factor(c.left), factor(c.right)) if factor is not None else (1, 1)
+            if sides[0] != sides[1]:
+                q = max(sides)
                 left_shown, right_shown = round_half_up(left_shown / q) * q, round_half_up(right_shown / q) * q
             if not _holds(left, right, c.at_most):
                 status = "mismatch"
