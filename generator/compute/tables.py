@@ -108,10 +108,11 @@ class Table:
 def _classified_rows(ledger: Ledger, where: Callable[[Line], bool], columns: dict[str, Callable[[Line], bool]]) -> list[Row]:
     """Total row, then every 类 ⊃ 款 ⊃ 项 with money under `where`, each summing its own lines."""
     cat = ledger.catalogue
+    selected = [line for line in ledger.lines if where(line)]
 
     def values(prefix: str) -> dict[str, Decimal]:
-        return {key: ledger.sum(lambda line: where(line) and line.function.startswith(prefix) and test(line))
-                for key, test in columns.items()}
+        lines = [line for line in selected if line.function.startswith(prefix)]
+        return {key: ledger.sum(test, lines) for key, test in columns.items()}
 
     rows = [Row("total", lb.TOTAL, values(""))]
     for code in ledger.functions_used(where):
@@ -189,7 +190,8 @@ def _summary_class_rows(ledger: Ledger, columns: dict[str, Callable[[Line], bool
     rows = []
     for n, (code, name) in enumerate(fixed, start=1):
         label = Label(f"{lb.cn_number(n)}、{name.zh}", f"{n}. {name.en}")
-        values = {key: ledger.sum(lambda line: line.function.startswith(code) and test(line)) for key, test in columns.items()}
+        under = [line for line in ledger.lines if line.function.startswith(code)]
+        values = {key: ledger.sum(test, under) for key, test in columns.items()}
         rows.append(Row(f"exp.{code}", label, values, code=code))
     return rows
 
@@ -262,7 +264,8 @@ def table_08(ledger: Ledger) -> Table:
     tests = {"total": lambda line: True, **{k.key: k.test for k in vocab.BASIC_KINDS}}
 
     def values(prefix: str) -> dict[str, Decimal]:
-        return {k: ledger.sum(lambda line: line.economic.startswith(prefix) and t(line), lines) for k, t in tests.items()}
+        under = [line for line in lines if line.economic.startswith(prefix)]
+        return {k: ledger.sum(t, under) for k, t in tests.items()}
 
     shown = (set(_fixed_rows(ledger, "08")) if ledger.fixed_rows else set()) | {line.economic for line in lines}
     rows = [Row("total", lb.TOTAL, values(""))]
