@@ -178,15 +178,15 @@ def hierarchy(f: Cells) -> Iterator[Comparison]:
         rows = [r for r in f.rows(table) if r != "total"]
         top = [r for r in rows if len(r) == 3]
         leaf = 5 if table == "08" else 7  # money sits on 项 (functional) or 款 (economic) rows
+        children = {parent: [r for r in rows if r.startswith(parent) and len(r) == len(parent) + 2] for parent in rows}
         for col in f.columns(table, "total"):
             yield C(f"{table}.total=classes", f"{table}表 合计 = 各类之和（{_zh(col)}）", f"Table {table}: total = sum of classes ({_en(col)})",
                     (_cell(table, "total", col),), (_cell(table, r, col) for r in top))
             for parent in rows:
-                children = [r for r in rows if r.startswith(parent) and len(r) == len(parent) + 2]
                 if len(parent) < leaf:  # also when no sub-code is shown at all: a row dropped by a template
                     yield C(f"{table}.parent=children", f"{table}表 {parent} = 下级科目之和（{_zh(col)}）",
                             f"Table {table}: {parent} = sum of its sub-codes ({_en(col)})",
-                            (_cell(table, parent, col),), (_cell(table, r, col) for r in children))
+                            (_cell(table, parent, col),), (_cell(table, r, col) for r in children[parent]))
     classes = [r for r in f.rows("04", "exp.") if r != "exp.total"]
     for col in f.columns("04", "exp.total"):
         yield C("04.total=classes", f"04表 支出总计 = 各类之和（{_zh(col)}）", f"Table 04: total expenditure = sum of classes ({_en(col)})",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from generator.compute import last_year
 from generator.compute.budget import DepartmentBudget
 from generator.core.diagnostics import Issue, Location, issue
@@ -64,8 +66,8 @@ def outcome_issues(db: DepartmentBudget, outcomes: list[Outcome]) -> list[Issue]
 def reconcile(db: DepartmentBudget, previous: DepartmentBudget | None = None, extra: list[Issue] | None = None) -> Report:
     """The checks, claims and identities of one computed budget (and last year's, if any): reads, never writes.
     `extra`: issues found across documents (a department against its units)."""
-    rule = db.display
-    outcomes = tuple(run(db.checked, db.shown, factor=lambda keys: max((rule.factor_of(k) for k in keys), default=1)))
+    factor_of = functools.cache(db.display.factor_of)  # each cell is on many sides of the identities
+    outcomes = tuple(run(db.checked, db.shown, factor=lambda keys: max((factor_of(k) for k in keys), default=1)))
     found = check_budget(db) + outcome_issues(db, outcomes) + list(extra or ())
     if previous is not None:
         found += _last_year_issues(db, previous)
