@@ -87,15 +87,16 @@ class Vocabulary:
     """The label vocabulary of one budget: LABELS plus its projects' and classes' names."""
 
     def __init__(self, extra: Sequence[tuple[str, str, tuple[str, ...]]] = ()):
-        self.entries: list[tuple[re.Pattern, tuple[str, ...], tuple[str, ...]]] = []  # (words, amounts, shares)
+        # (the words normalised, as a pattern, amounts, shares)
+        self.entries: list[tuple[str, re.Pattern, tuple[str, ...], tuple[str, ...]]] = []
         for zh, en, amounts, shares in LABELS:
             for words in zh + en:
-                self.entries.append((_words(words), amounts, shares))
+                self.entries.append((_normal(words), _words(words), amounts, shares))
         for name_zh, name_en, amounts in extra:
             # a one-word English name ("Health") is too common a word to name a figure
             for words in (name_zh, name_en) if " " in name_en.strip() else (name_zh,):
                 if len(_normal(words)) >= 3:
-                    self.entries.append((_words(words), amounts, ()))
+                    self.entries.append((_normal(words), _words(words), amounts, ()))
 
     @classmethod
     def of(cls, budget, catalogue, figures: dict[str, Figure]) -> Vocabulary:
@@ -109,8 +110,8 @@ class Vocabulary:
     def _found(self, text: str) -> list[tuple[re.Match, tuple[str, ...], tuple[str, ...]]]:
         """Every label in `text` (normalised): (where, amount patterns, share patterns)."""
         found = []
-        for words, amounts, shares in self.entries:
-            hit = words.search(text)
+        for words, pattern, amounts, shares in self.entries:
+            hit = pattern.search(text) if words in text else None  # the words first: most are not there
             if hit:
                 found.append((hit, amounts, shares))
         return found
@@ -148,8 +149,7 @@ def _select(figures: dict[str, Figure], patterns: list[str], kind: str) -> dict[
     index = _index(figures)
     key = (tuple(patterns), kind)
     if key not in index.selected:
-        match = _patterns(key[0])
-        index.selected[key] = {k: f for k, f in index.with_value.get(kind, ()) if match(k)}
+        index.selected[key] = {k: f for k, f in index.with_value.get(kind, ()) if _named_by(key[0], k)}
     return index.selected[key]
 
 
@@ -174,6 +174,13 @@ def _index(figures: dict[str, Figure]) -> _Index:
                 with_value.setdefault(f.kind, []).append((k, f))
         _INDEX[:] = [_Index(figures, with_value, {})]
     return _INDEX[0]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _named_by(patterns: tuple[str, ...], name: str) -> bool:
+    """Does a figure's name match one of the patterns? Every document of a district asks it of
+    the same names (table cells, classes), and a glob costs far more than the lookup."""
+    return _patterns(patterns)(name) is not None
 
 
 @functools.lru_cache(maxsize=4096)
