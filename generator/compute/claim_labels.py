@@ -16,7 +16,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from generator.compute.figures import AMOUNT, PERCENT, Claim, Figure
@@ -149,7 +149,7 @@ def _select(figures: dict[str, Figure], patterns: list[str], kind: str) -> dict[
     index = _index(figures)
     key = (tuple(patterns), kind)
     if key not in index.selected:
-        index.selected[key] = {k: f for k, f in index.with_value.get(kind, ()) if _named_by(key[0], k)}
+        index.selected[key] = _patterns(key[0]).select(index.with_value.get(kind, ()))
     return index.selected[key]
 
 
@@ -176,15 +176,31 @@ def _index(figures: dict[str, Figure]) -> _Index:
     return _INDEX[0]
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _named_by(patterns: tuple[str, ...], name: str) -> bool:
-    """Does a figure's name match one of the patterns? Every document of a district asks it of
-    the same names (table cells, classes), and a glob costs far more than the lookup."""
-    return _patterns(patterns)(name) is not None
+class _Glob:
+    """Name patterns (`project.x.*`) as one compiled match, as fnmatchcase reads each of them,
+    remembering each name's answer: every document of a district asks about the same names
+    (table cells, classes), and the match costs far more than the lookup."""
+
+    REMEMBERED = 100_000  # names, at most (then forgotten: a very large district)
+
+    def __init__(self, patterns: tuple[str, ...]):
+        self.match = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns)).match
+        self.answers: dict[str, bool] = {}
+
+    def select(self, named: Iterable[tuple[str, Figure]]) -> dict[str, Figure]:
+        """The (name, figure) pairs whose names match, in their order."""
+        if len(self.answers) > self.REMEMBERED:
+            self.answers.clear()
+        selected = {}
+        for name, figure in named:
+            hit = self.answers.get(name)
+            if hit is None:
+                hit = self.answers[name] = self.match(name) is not None
+            if hit:
+                selected[name] = figure
+        return selected
 
 
 @functools.lru_cache(maxsize=4096)
-def _patterns(patterns: tuple[str, ...]):
-    """Name patterns (`project.x.*`) as one compiled match, as fnmatchcase reads each of them."""
-    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns)).match
-
+def _patterns(patterns: tuple[str, ...]) -> _Glob:
+    return _Glob(patterns)
