@@ -68,6 +68,7 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
+@functools.lru_cache(maxsize=4096)  # every document's vocabulary holds LABELS and its classes' names
 def _words(label: str) -> re.Pattern:
     """A label's words in normalised text; English ones as whole words (a plural too)."""
     words = _normal(label)

@@ -57,7 +57,7 @@ class Cells:
         return self.values.get(key, ZERO)
 
     def sum(self, keys: Iterable[str]) -> Decimal:
-        return sum((self.get(k) for k in keys), ZERO)
+        return sum((self.values.get(k, ZERO) for k in keys), ZERO)
 
     def rows(self, table: str, prefix: str = "") -> list[str]:
         """Row keys of a table, in order of first appearance."""
