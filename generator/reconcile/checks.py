@@ -50,8 +50,9 @@ class Cells:
         self.values = dict(values)
         self._columns: dict[str, list[str]] = {}  # "table.row" -> its columns, in order of appearance
         for key in self.values:
-            head, _, col = key.rpartition(".")
-            self._columns.setdefault(head, []).append(col)
+            head, dot, col = key.rpartition(".")
+            if dot:  # a key with no dot is in no table
+                self._columns.setdefault(head, []).append(col)
 
     def get(self, key: str) -> Decimal:
         return self.values.get(key, ZERO)
