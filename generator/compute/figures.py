@@ -106,7 +106,7 @@ def build_figures(ledger: Ledger, tables: dict[str, Table], last_year: LastYearF
         amount(f"function.{code}.basic", ledger.sum(lambda line: line.is_basic, under))
         amount(f"function.{code}.project", ledger.sum(lambda line: line.kind == "project", under))
         amount(f"function.{code}.财政拨款", ledger.sum(lambda line: line.source in APPROPRIATIONS, under))  # the three together
-        for source in {line.source for line in under}:
+        for source in sorted({line.source for line in under}):
             amount(f"function.{code}.{source}", ledger.sum(lambda line: line.source == source, under))
             amount(f"function.{code}.{source}.basic", ledger.sum(lambda line: line.source == source and line.is_basic, under))
             amount(f"function.{code}.{source}.project",
