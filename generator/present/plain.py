@@ -199,6 +199,9 @@ class Plain:
 
     def side(self, keys: tuple[str, ...]) -> str:
         """A sum of keyed amounts in words."""
+        return self._memo("side", keys, lambda: self._side(keys))
+
+    def _side(self, keys: tuple[str, ...]) -> str:
         if not keys:
             return self.t(NOTHING)
         if len(keys) == 1:
