@@ -36,7 +36,21 @@ def overview_url(lang: str, year: int) -> str:
 
 def navigation(budgets: list[DepartmentBudget], db: DepartmentBudget, lang: str) -> dict:
     """What a department page links to: the years its document is published in ("2024 | 2025") and its history."""
-    return {"years": sorted(x.year for x in budgets if x.slug == db.slug), "history_url": history_url(lang, db.slug)}
+    return {"years": list(_years_by_slug(budgets).get(db.slug, ())), "history_url": history_url(lang, db.slug)}
+
+
+_YEARS: list = [None, {}]  # the last list of budgets and its years by slug: every page of a build asks the same list
+
+
+def _years_by_slug(budgets: list[DepartmentBudget]) -> dict[str, tuple[int, ...]]:
+    """slug -> the sorted years of its documents, computed once per list of budgets (not once per page)."""
+    key = tuple((x.slug, x.year) for x in budgets)
+    if _YEARS[0] != key:
+        years: dict[str, list[int]] = defaultdict(list)
+        for slug, year in key:
+            years[slug].append(year)
+        _YEARS[:] = [key, {slug: tuple(sorted(ys)) for slug, ys in years.items()}]
+    return _YEARS[1]
 
 
 def district_pages(gen) -> list[tuple[str, str, dict]]:

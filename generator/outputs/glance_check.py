@@ -68,9 +68,15 @@ class _Charts(HTMLParser):
             setattr(self._in, self._part, getattr(self._in, self._part) + data)
 
 
+# The parts of a page the charts' check reads: each chart's <svg> and the tags that carry a change
+# or the description. Parsing only these (the rest of the page is only tags and text around them)
+# reads the same as parsing the whole page, at a fraction of the cost.
+_PIECES = re.compile(r"<svg\b[^<>]*\bdata-chart\b.*?</svg\s*>|<[a-zA-Z][^<>]*\b(?:data-change|description)\b[^<>]*>", re.S)
+
+
 def read_charts(html: str) -> _Charts:
     parser = _Charts()
-    parser.feed(html)
+    parser.feed("\n".join(m.group(0) for m in _PIECES.finditer(html)))
     parser.close()
     return parser
 

@@ -69,7 +69,7 @@ class Incremental:
         found = verify(db, self.content.report(db), read_around(html, body, part), lang, f"{folder}index.html", html)
         doc = None
         if self.budget.pdf:
-            doc = self.render_pdf_html(db, lang, body)
+            doc = self.render_pdf_html(db, lang, body, context)
             found += verify(db, self.content.report(db), read_around(doc, body, part), lang, name, doc)
         return html, doc, found
 

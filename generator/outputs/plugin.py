@@ -194,8 +194,10 @@ class BudgetGenerator(Incremental, Generator):
         context = self.page_context(path, context)  # as Pelican's writer sets it: SITEURL = ../../..
         return self.render("department", context, path)
 
-    def render_pdf_html(self, db: DepartmentBudget, lang: str, body: Markup | None = None) -> str:
-        context = self.department_context(db, lang)
+    def render_pdf_html(self, db: DepartmentBudget, lang: str, body: Markup | None = None,
+                        context: dict | None = None) -> str:
+        """The PDF's HTML; `context`: the page's department_context, reused (its View already built)."""
+        context = dict(context) if context is not None else self.department_context(db, lang)
         context["pdf_css"] = pdf.stylesheet_urls(self.theme)
         if body is not None:
             context["body"] = body

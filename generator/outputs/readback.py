@@ -149,7 +149,15 @@ def _displayed_mismatches(db: DepartmentBudget, report: Report, rendered: dict[s
     as_displayed = {**{k: v for k, v in db.shown.items() if k not in expected}, **rendered}
     computed = {(o.check.id, o.comparison.key): o for o in report.outcomes}
     found = []
-    for o in run(as_displayed, as_displayed, factor=lambda keys: max((rule.factor_of(k) for k in keys), default=1)):
+    factors: dict = {}  # a comparison's keys -> the factor they are compared at (many comparisons share them)
+
+    def factor(keys):
+        f = factors.get(keys)
+        if f is None:
+            f = factors[keys] = max((rule.factor_of(k) for k in keys), default=1)
+        return f
+
+    for o in run(as_displayed, as_displayed, factor=factor):
         before = computed.get((o.check.id, o.comparison.key))
         same_as_computed = before is not None and (o.left_shown, o.right_shown) == (before.left_shown, before.right_shown)
         if o.status == "mismatch" and not same_as_computed:

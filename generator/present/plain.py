@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from markupsafe import Markup, escape
+
 from generator.core import labels as lb
 from generator.core import vocab
 from generator.core.labels import Label
@@ -115,9 +117,19 @@ class Plain:
                                                                   None if single_column else col.label,
                                                                   row.code if table.layout == "classified" else "")
         self.projects = {p.id: p for p in view.b.projects}
+        self._said: dict[tuple, str] = {}  # (what, key) -> its words: the same cells recur across the checks
+
+    def _memo(self, what: str, key: object, make) -> str:
+        said = self._said.get((what, key))
+        if said is None:
+            said = self._said[(what, key)] = make()
+        return said
 
     # ---- names
     def table_name(self, number: str) -> str:
+        return self._memo("table", number, lambda: self._table_name(number))
+
+    def _table_name(self, number: str) -> str:
         return self.v.fmt(QUOTED, title=self.t(self.v.table_title(number)))
 
     def _row(self, row: Label | None, code: str) -> str:
@@ -127,6 +139,9 @@ class Plain:
         return f"{code} {name}" if code else name
 
     def _cell_text(self, key: str, with_table: bool = True) -> str:
+        return self._memo("cell", (key, with_table), lambda: self._words_of_cell(key, with_table))
+
+    def _words_of_cell(self, key: str, with_table: bool) -> str:
         number, _, row, col, code = self.cells[key]
         parts = [p for p in (self._row(row, code), self.t(col) if col is not None else "") if p]
         if len(parts) == 2 and parts[0] == parts[1]:  # 合计 · 合计
@@ -158,6 +173,9 @@ class Plain:
 
     def name(self, key: str) -> str:
         """One keyed amount in words."""
+        return self._memo("name", key, lambda: self._name(key))
+
+    def _name(self, key: str) -> str:
         if key in self.cells:
             return self._cell_text(key)
         absent = self._absent(key)
@@ -181,6 +199,9 @@ class Plain:
 
     def side(self, keys: tuple[str, ...]) -> str:
         """A sum of keyed amounts in words."""
+        return self._memo("side", keys, lambda: self._side(keys))
+
+    def _side(self, keys: tuple[str, ...]) -> str:
         if not keys:
             return self.t(NOTHING)
         if len(keys) == 1:
@@ -268,6 +289,16 @@ class Plain:
 
     def result(self, status: str) -> str:
         return self.t(RESULT[status])
+
+    def items_html(self, items: list[Item]) -> Markup:
+        """The <li> of every identity of a group, as partials/reconciliation.html printed them one by one
+        (the same bytes; a page has hundreds, and a template loop costs several times this)."""
+        results = {status: escape(self.result(status)) for status in RESULT}
+        return Markup("".join(
+            f'        <li class="{escape(i.status)}"><span class="check-what">{escape(i.text)}</span>\n'
+            f'          <span class="check-amounts">{escape(i.left)}{escape(i.relation)}{escape(i.right)}</span>\n'
+            f'          <span class="check-result">{results[i.status]}</span></li>'
+            for i in items))
 
     def text(self, name: str, **slots) -> str:
         label = globals()[name]
