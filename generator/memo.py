@@ -33,6 +33,7 @@ atomic (tmp + os.replace); entries unused for CACHE_DAYS days are pruned.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import logging
@@ -42,11 +43,12 @@ import time
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import generator
 from generator import catalogue as catalogue_module
 from generator.compute import last_year
-from generator.core.diagnostics import ERROR, Issue, issue
+from generator.core.diagnostics import ERROR, Issue, issue, sort_key
 from generator.core.settings import BudgetSettings
 from generator.load.documents import documents, published
 from generator.load.profile import load_profile
@@ -158,8 +160,14 @@ class Store:
             return None
         path = self._path(key, kind)
         try:
-            with path.open("rb") as f:
-                found = pickle.load(f)
+            data = path.read_bytes()
+            collecting = gc.isenabled()
+            gc.disable()  # many small objects, all kept: collecting them while loading only costs time
+            try:
+                found = pickle.loads(data)
+            finally:
+                if collecting:
+                    gc.enable()
             if not (isinstance(found, tuple) and len(found) == 2 and found[0] == (FORMAT, key)):
                 return None
         except Exception:  # noqa: BLE001 — unreadable, truncated or foreign: a miss
@@ -200,7 +208,6 @@ def cached_load(content: Path, root: Path | None, files: list[Path], phrasebooks
                 folder: Path | None):
     """`pipeline.load_content` with the compute cache in `folder`: the same Content, issue for issue."""
     from generator.pipeline import Content, _at_profile, _compute, _department_year, _once, display_path
-    from generator.core.diagnostics import sort_key
 
     default = profile or BudgetSettings().profile
     store = Store(folder, version(content, phrasebooks, default))
@@ -264,7 +271,7 @@ def cached_load(content: Path, root: Path | None, files: list[Path], phrasebooks
     issues += [i for found in catalogue_issues.values() for i in found]
 
     budgets, reports = [], {}
-    computed: dict[tuple[str, int], object] = {}
+    computed: dict[tuple[str, int], Any] = {}  # DepartmentBudget, or Previous (check: its figures only)
     wanted = {(t[0].department, t[0].year) for t in todo}  # what a next year's file may read
     todo.sort(key=lambda t: t[0].year)
     for n in range(len(todo)):
@@ -274,8 +281,9 @@ def cached_load(content: Path, root: Path | None, files: list[Path], phrasebooks
             for old in [k for k, db in computed.items() if db.year < entry.year - 1]:
                 del computed[old]
         depends = digest(*(_figures_digest(computed.get((slug, entry.year - 1))) for slug in entry.docs))
-        full = store.get(key, ".build") if keep and prepared is None else None
-        hit = entry.computed and entry.depends == depends and (not keep or full is not None)
+        hit = entry.computed and entry.depends == depends and prepared is None
+        full: Any = store.get(key, ".build") if hit and keep and entry.ok else None
+        hit = hit and (not keep or not entry.ok or full is not None)
         if hit:
             issues += entry.issues
             if not entry.ok:
