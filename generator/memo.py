@@ -14,7 +14,7 @@ Last year's figures a file reads (the same department's documents of year - 1) a
 last year's files are done: an entry keeps the hash of the figures it was computed with, and a
 mismatch recomputes the file (so editing last year's file recomputes this year's E306 and narrative).
 
-Two kinds of entry, both under `<cache>/<key[:2]>/`:
+Two kinds of entry, both under `<cache>/<version>/<key[:2]>/`:
 
 - `<key>.check`: the file's issues (in order), its (slug, year) for E204, and each document's
   last-year figures for next year's file: all `budget check` needs;
@@ -27,7 +27,9 @@ Pickle is acceptable here: the cache folder is the build's own (`BUDGET_CACHE`, 
 `.cache/` beside the content), written only by this code, as trusted as the code itself (whoever can
 write there can write the generator's code too). An entry that cannot be read, does not unpickle or
 is of another format is recomputed silently; a folder that cannot be written is skipped; writes are
-atomic (tmp + os.replace); entries unused for CACHE_DAYS days are pruned.
+atomic (tmp + os.replace); entries unused for CACHE_DAYS days are pruned, and the folders of other
+versions but the KEEP_VERSIONS last used (a build's entries are ~0.7 MB a file: old code versions'
+would pile up).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ import json
 import logging
 import os
 import pickle
+import shutil
 import time
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -48,6 +51,7 @@ from typing import Any
 import generator
 from generator import catalogue as catalogue_module
 from generator.compute import last_year
+from generator.compute.phrasebook import phrasebooks as default_phrasebooks
 from generator.core.diagnostics import ERROR, Issue, issue, sort_key
 from generator.core.settings import BudgetSettings
 from generator.load.documents import documents, published
@@ -60,6 +64,7 @@ from generator.reconcile.units import units_issues
 
 FORMAT = "memo-1"
 CACHE_DAYS = 30
+KEEP_VERSIONS = 3  # other versions' folders kept (a branch switched back and forth), the most recent first
 _PACKAGES = ("pydantic", "pydantic-core", "pyyaml", "ruamel.yaml", "babel", "markdown", "nh3")
 _KINDS = (".check", ".build")
 
@@ -81,7 +86,7 @@ def code_version() -> str:
 
 
 def version(content: Path, phrasebooks, profile: str) -> str:
-    books = {lang: (book.data, book.defaults) for lang, book in (phrasebooks or {}).items()} if phrasebooks else None
+    books = {lang: (book.data, book.defaults) for lang, book in (phrasebooks or default_phrasebooks()).items()}
     return digest(code_version(), tree_digest(content / "catalogue"), tree_digest(content / "profiles"),
                   json.dumps(books, sort_keys=True, ensure_ascii=False, default=str), profile)
 
@@ -151,9 +156,14 @@ class Store:
             return None
         return digest(self.version, shown, hashlib.sha256(data).digest())
 
-    def _path(self, key: str, kind: str) -> Path:
+    @property
+    def here(self) -> Path:
+        """This version's folder: another version's entries can never be hits, so they go together."""
         assert self.folder is not None
-        return self.folder / key[:2] / f"{key}{kind}"
+        return self.folder / self.version[:16]
+
+    def _path(self, key: str, kind: str) -> Path:
+        return self.here / key[:2] / f"{key}{kind}"
 
     def get(self, key: str | None, kind: str):
         if key is None or self.folder is None:
@@ -198,7 +208,14 @@ class Store:
             return
         cutoff = time.time() - days * 86400
         with contextlib.suppress(OSError):
-            for path in self.folder.glob("*/*"):
+            if self.here.is_dir():
+                os.utime(self.here)  # in use
+            others = sorted((p for p in self.folder.iterdir() if p.is_dir() and p != self.here),
+                            key=lambda p: p.stat().st_mtime, reverse=True)
+            for n, other in enumerate(others):  # other versions: the last KEEP_VERSIONS used, for 30 days
+                if n >= KEEP_VERSIONS or other.stat().st_mtime < cutoff:
+                    shutil.rmtree(other, ignore_errors=True)
+            for path in self.here.glob("*/*"):
                 if path not in self.used and (path.suffix in _KINDS or path.suffix == ".tmp") \
                         and path.stat().st_mtime < cutoff:
                     path.unlink(missing_ok=True)

@@ -176,3 +176,28 @@ def test_a_build_with_a_warm_cache_writes_the_same_site(tmp_path):
             shutil.rmtree(cache / "pages")  # the pages are rendered again, from the cached computation
     assert list((cache / "compute").rglob("*.build"))
     assert sites[0] == sites[1] and sites[0]
+
+
+def test_other_versions_entries_are_pruned(content, tmp_path):
+    import os
+    import time
+
+    cache = tmp_path / "cache"
+    check(content, cache)
+    (here,) = [p for p in cache.iterdir()]
+    old = time.time() - 40 * 86400
+    others = []
+    for n in range(6):
+        other = cache / f"other{n}"
+        (other / "ab").mkdir(parents=True)
+        (other / "ab" / "x.check").write_bytes(b"")
+        os.utime(other, (old, old) if n == 0 else (old + 86400 * (30 + n),) * 2)
+        others.append(other)
+    stale = here / "ab" / "stale.check"
+    stale.parent.mkdir(exist_ok=True)
+    stale.write_bytes(b"")
+    os.utime(stale, (old, old))
+    check(content, cache)
+    kept = sorted(p.name for p in cache.iterdir())
+    assert kept == sorted([here.name, "other5", "other4", "other3"])  # the last 3 used; 40 days old: gone
+    assert not stale.exists() and list(here.rglob("*.check"))
