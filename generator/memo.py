@@ -148,6 +148,8 @@ class Store:
         self.version = version
         self.used: set[Path] = set()
         self.hits = self.misses = 0
+        self.freezes = gc.get_freeze_count() == 0  # never unfreeze what someone else froze
+        self.frozen = False
 
     def key(self, path: Path, shown: str) -> str | None:
         try:
@@ -175,6 +177,9 @@ class Store:
             gc.disable()  # many small objects, all kept: collecting them while loading only costs time
             try:
                 found = pickle.loads(data)
+                if kind == ".build" and self.freezes:
+                    self.frozen = True
+                    gc.freeze()  # kept for the whole build: not scanned again by every collection (unfrozen at the end)
             finally:
                 if collecting:
                     gc.enable()
@@ -351,6 +356,8 @@ def cached_load(content: Path, root: Path | None, files: list[Path], phrasebooks
         if not keep and (entry.department, entry.year + 1) not in wanted:
             for slug in entry.docs:
                 computed.pop((slug, entry.year), None)
+    if store.frozen:
+        gc.unfreeze()
     store.prune()
     log.info("compute cache: %d files from the cache, %d read", store.hits, store.misses)
     budgets.sort(key=lambda db: (-db.year, db.slug))
