@@ -72,11 +72,12 @@ def _path(value: str | None, default: Path) -> Path:
 
 
 @task(help={"lang": "language of the messages: zh (default) or en", "strict": "warnings fail too",
-            "content": FOLDERS["content"]})
-def check(c, lang="zh", strict=False, content=None):
+            "content": FOLDERS["content"], "no_cache": "read every budget file again (not .cache/compute/)"})
+def check(c, lang="zh", strict=False, content=None, no_cache=False):
     """Validate all content without rendering."""
     folder = shlex.quote(str(_path(content, Path("content"))))  # where it runs, as before
-    c.run(f"{shlex.quote(PY)} -m generator.cli check --content {folder} --lang {lang}{' --strict' if strict else ''}", pty=False)
+    c.run(f"{shlex.quote(PY)} -m generator.cli check --content {folder} --lang {lang}{' --strict' if strict else ''}"
+          f"{' --no-cache' if no_cache else ''}", pty=False)
 
 
 @task(help={"check": "change nothing; fail if some file needs upgrading", "lang": "language of the messages: zh (default) or en",

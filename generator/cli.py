@@ -30,15 +30,17 @@ def print_issues(issues: list[Issue], lang: str, out=None) -> None:
 
 
 def check(content: Path, lang: str, strict: bool, as_json: bool, budgets: str | None = None,
-          profile: str | None = None) -> int:
+          profile: str | None = None, cache: bool = True) -> int:
     from generator.core.settings import BudgetSettings
     from generator.pipeline import load_content, page_issues
 
-    where = (BudgetSettings(dir=budgets) if budgets else BudgetSettings()).budgets(content)
+    settings = BudgetSettings(dir=budgets) if budgets else BudgetSettings()
+    where = settings.budgets(content)
     if not where.is_dir():
         print(NO_BUDGETS(lang).format(where=where), file=sys.stderr)
         return 1
-    result = load_content(content, root=Path.cwd(), budgets=where, profile=profile, keep=False)
+    result = load_content(content, root=Path.cwd(), budgets=where, profile=profile, keep=False,
+                          cache=settings.cache_dir(content) / "compute" if cache else None)
     result.issues += page_issues(content, root=Path.cwd())
     if as_json:
         print(json.dumps([i.as_dict() for i in result.issues], ensure_ascii=False, indent=2))
@@ -140,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--strict", action="store_true", help="warnings fail too")
     p.add_argument("--json", action="store_true", help="print the issues as JSON")
+    p.add_argument("--no-cache", action="store_true", help="read every file again (not the compute cache)")
     c = sub.add_parser("codes", help="list every issue code with its title and message")
     c.add_argument("--lang", choices=("zh", "en"), default="zh")
     c.add_argument("--json", action="store_true", help="print the codes as JSON")
@@ -184,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "new-year":
         return new_year(args.file, args.out, args.force, args.lang)
     if args.command == "check":
-        return check(args.content, args.lang, args.strict, args.json, args.budgets, args.profile)
+        return check(args.content, args.lang, args.strict, args.json, args.budgets, args.profile, not args.no_cache)
     if args.command == "codes":
         from generator.core.diagnostics import codes
 

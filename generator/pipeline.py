@@ -76,13 +76,20 @@ def _year_number(text: object) -> int | None:
 
 
 def load_content(content: Path, root: Path | None = None, budgets: Path | None = None, phrasebooks=None,
-                 profile: str | None = None, keep: bool = True) -> Content:
+                 profile: str | None = None, keep: bool = True, cache: Path | None = None) -> Content:
     """Every budget file under `budgets` (default: the BUDGET_DIR default under `content`);
     `phrasebooks`: the narrative's languages ({lang: Phrasebook}, default zh and en); `profile`: the
     district format of files that name none (default: the BUDGET_PROFILE default).
 
     `keep=False` (`budget check`) keeps only the issues: each document is let go once it is
-    reconciled, unless next year's file of its department needs it (its last-year figures)."""
+    reconciled, unless next year's file of its department needs it (its last-year figures).
+
+    `cache`: the compute cache's folder (generator.memo): unchanged files are not read again; the same result."""
+    if cache is not None:
+        from generator.memo import cached_load
+
+        return cached_load(content, root, budget_files(budgets or BudgetSettings().budgets(content)), phrasebooks,
+                           profile, keep, cache)
     issues: list[Issue] = []
     parsed: list[tuple[SourceFile, Budget, catalogue_module.Catalogue]] = []
     catalogue_issues: dict = {}  # each local catalogue file's problems, reported once

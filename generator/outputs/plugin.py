@@ -59,7 +59,8 @@ class BudgetGenerator(Incremental, Generator):
         lang = self.budget.messages_lang
         books = phrasebooks(tuple(self.langs), tuple(self.catalogues.folders))
         self.content: Content = load_content(Path(self.path), root=root, budgets=self.budget.budgets(self.path),
-                                             phrasebooks=books, profile=self.budget.profile)
+                                             phrasebooks=books, profile=self.budget.profile,
+                                             cache=self.budget.cache_dir(self.path) / "compute")
         for page in self.all_pages():
             self.content.issues += page.sanitised
         self.content.issues.sort(key=sort_key)
