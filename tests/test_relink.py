@@ -38,7 +38,7 @@ def staged(content: Path, out: Path, cache: Path, check=None) -> Path:
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
-    """A cold build, a rebuild with nothing changed, a rebuild after one department's edit;
+    """A cold build, two rebuilds with nothing changed, a rebuild after one department's edit;
     the bytes of each published build as they were when the next one was published."""
     tmp = tmp_path_factory.mktemp("relink")
     content, out, cache = tmp / "content", tmp / "output", tmp / "cache"
@@ -49,11 +49,13 @@ def builds(tmp_path_factory):
     seen["first"] = {"inodes": inodes(first), "bytes": contents(first)}
     again = staged(content, out, cache, check=lambda b: seen.__setitem__("first after", contents(first)))
     seen["again"] = {"inodes": inodes(again), "bytes": contents(again)}
+    third = staged(content, out, cache)  # after a build that reused the search index
+    seen["third"] = {"inodes": inodes(third), "bytes": contents(third)}
     seed = content / "budgets" / f"{EDITED}.yaml"
     text = seed.read_text(encoding="utf-8")
     at = text.index("  zh: |\n", text.index("\nfunctions:")) + len("  zh: |\n")
     seed.write_text(text[:at] + "    本段为测试所加。\n\n" + text[at:], encoding="utf-8")
-    edited = staged(content, out, cache, check=lambda b: seen.__setitem__("again after", contents(again)))
+    edited = staged(content, out, cache, check=lambda b: seen.__setitem__("third after", contents(third)))
     seen["edited"] = {"inodes": inodes(edited), "bytes": contents(edited)}
     return seen
 
@@ -63,10 +65,11 @@ def test_a_rebuild_with_nothing_changed_links_every_file(builds):
     assert first.keys() == again.keys()
     assert [p for p in again if again[p] != first[p]] == []  # no file rewritten, the search index too
     assert builds["again"]["bytes"] == builds["first"]["bytes"]
+    assert builds["third"]["inodes"] == first  # and again: the reused index is reused in turn
 
 
 def test_an_edit_rewrites_that_department_and_the_search_index(builds):
-    before, after = builds["again"]["inodes"], builds["edited"]["inodes"]
+    before, after = builds["third"]["inodes"], builds["edited"]["inodes"]
     changed = {p for p in after if before.get(p) != after[p]}
     assert f"zh/{EDITED}/index.html" in changed  # the edit is in the Chinese text: the English page may stay
     assert f"{search.BUNDLE}/pagefind-entry.json" in changed  # pages changed: indexed again
@@ -77,7 +80,7 @@ def test_an_edit_rewrites_that_department_and_the_search_index(builds):
 
 def test_the_published_build_is_never_modified(builds):
     assert builds["first after"] == builds["first"]["bytes"]  # while the next build was made from it
-    assert builds["again after"] == builds["again"]["bytes"]  # even where the new build changed a linked file
+    assert builds["third after"] == builds["third"]["bytes"]  # even where the new build changed a linked file
 
 
 def test_without_a_previous_build_or_across_devices_files_are_written(tmp_path, monkeypatch):

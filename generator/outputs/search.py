@@ -72,15 +72,19 @@ def index(pelican) -> None:
     pages = html_pages(site)
     stamp = {"pagefind": _version(), "command": command(Path("SITE"))[1:], "pages": _paths_digest(pages)}
     previous = publish.previous_build(real)
-    stamps = budget.cache_dir(pelican.settings["PATH"]) / STAMP
+    stamps = budget.cache_dir(pelican.settings["PATH"]) / STAMP if "PATH" in pelican.settings else None
     started = time.perf_counter()
-    if previous is not None and reuse(site, previous, pages, {**stamp, "build": str(previous)}, stamps):
+    if previous is not None and stamps is not None and reuse(site, previous, pages, {**stamp, "build": str(previous)},
+                                                             stamps):
         log.info("search: the index of %s reused (no page changed)", previous)
     else:
-        with contextlib.suppress(OSError):
-            stamps.unlink()
+        if stamps is not None:
+            with contextlib.suppress(OSError):
+                stamps.unlink()
         run_pagefind(site, budget)
         log.info("search: %d pages indexed in %.1f s", len(pages), time.perf_counter() - started)
+    if stamps is None:
+        return
     with contextlib.suppress(OSError):  # a cache that cannot be written: the next build indexes again
         stamps.parent.mkdir(parents=True, exist_ok=True)
         tmp = stamps.with_name(f"{STAMP}.{os.getpid()}.tmp")
