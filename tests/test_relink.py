@@ -98,6 +98,8 @@ def test_without_a_previous_build_or_across_devices_files_are_written(tmp_path, 
     linker.write(build / "same.html", b"same")
     linker.write(build / "other.html", b"after")
     assert os.path.samefile(build / "same.html", old / "same.html") and linker.linked == 1
+    linker.copy(old / "other.html", build / "cached.pdf")  # a PDF: a link of its file in the PDF cache
+    assert os.path.samefile(build / "cached.pdf", old / "other.html")
     linker.write(build / "same.html", b"changed")  # a second write of a linked file: a new inode
     assert (old / "same.html").read_bytes() == b"same" and (build / "same.html").read_bytes() == b"changed"
     assert (old / "other.html").read_bytes() == b"before" and (build / "other.html").read_bytes() == b"after"
