@@ -33,7 +33,7 @@ from generator.core.diagnostics import Issue, sort_key
 from generator.core.labels import Label
 from generator.core.sanitise import clean
 from generator.core.settings import BudgetSettings, SettingsError
-from generator.outputs import datapage, district, faults, pdf, search, shard
+from generator.outputs import datapage, district, faults, pdf, relink, search, shard
 from generator.outputs.buildlog import BuildFailed, report, show_issues, stop
 from generator.outputs.cache import PageCache
 from generator.outputs.incremental import Incremental
@@ -211,21 +211,25 @@ class BudgetGenerator(Incremental, Generator):
         for name, content in self.opendata.files.items():
             self.write(writer, name, content)
         for name, job in self.pdf_jobs:
-            self.write(writer, name, job.cache_file.read_bytes())
+            self.write(writer, name, job.cache_file)  # a hard link of the cache file (relink.py)
         self.pages.report(sum(1 for r in getattr(self, "pdf_results", []) if not r.cached))
 
-    def write(self, writer, name: str, content: str | bytes, context: dict | None = None) -> None:
+    def write(self, writer, name: str, content: str | bytes | Path, context: dict | None = None) -> None:
         """Every file of the budget site goes out here, `name` relative to the output folder: text
         through Pelican's writer (its checks, its log line, its content_written signal), bytes
-        (the PDFs) the same way beside it."""
+        and files (the PDFs, from their cache) the same way beside it. An unchanged file is a
+        hard link of the published one (relink.py)."""
         context = dict(self.context if context is None else context)
         if isinstance(content, str):
             writer.write_file(name, _Rendered(content), context, self.settings.get("RELATIVE_URLS", False))
             return
         path = sanitised_join(self.output_path, name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as f:
-            f.write(content)
+        relinker = getattr(writer, "relinker", None) or relink.Relinker(Path(self.output_path), None)
+        if isinstance(content, Path):
+            relinker.copy(content, path)
+        else:
+            relinker.write(Path(path), content)
         logging.getLogger("pelican.writers").info('Writing "%s"', path)
         signals.content_written.send(path, context=context)
 
@@ -350,6 +354,7 @@ def register():
     signals.generator_init.connect(install_i18n)
     signals.content_object_init.connect(sanitise_page)
     signals.initialized.connect(start)
+    relink.register(signals)  # unchanged files as hard links of the published build
     search.register(signals)  # the search index, once the site is written
 
 

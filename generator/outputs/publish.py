@@ -16,6 +16,10 @@ new symlink in one step with Linux renameat2(RENAME_EXCHANGE). Where that call i
 symlink put in its place: output/ is missing between the two renames, once.
 
 One build at a time: a build removes every other folder of `.site/`.
+
+A build starts from the published one without copying it: what it writes unchanged is a hard
+link of the published file (relink.py, `previous_build()`), and the search index is reused when
+no page changed (search.py).
 """
 
 from __future__ import annotations
@@ -64,6 +68,25 @@ def current(output: Path) -> Path | None:
         return None
     target = (output.parent / os.readlink(output)).resolve()
     return target if target.parent == store(output).resolve() else None
+
+
+def previous_build(build: Path) -> Path | None:
+    """The published build a build in `.site/` starts from: the target of the symlink beside
+    `.site/` that points into it, if that is not `build` itself (None: no previous build)."""
+    build = build.resolve()
+    folder = build.parent
+    if folder.name != STORE:
+        return None
+    try:
+        with os.scandir(folder.parent) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    target = current(Path(entry.path))
+                    if target is not None and target != build and target.is_dir():
+                        return target
+    except OSError:
+        return None
+    return None
 
 
 @functools.lru_cache(maxsize=1)
