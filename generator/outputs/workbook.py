@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from copy import copy
 from datetime import datetime
 from decimal import Decimal
 from itertools import zip_longest
@@ -20,6 +21,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 
 from generator.compute.budget import DepartmentBudget
@@ -53,21 +55,42 @@ def _put(ws, row: int, column: int, value: Any):
     return cell
 
 
+class _Styles:
+    """Each distinct style of a workbook made once: at its first use by openpyxl's own setters (so the
+    file's style tables come out in the same order, the same bytes), then its style array copied to
+    every other cell that has it (a setter hashes the Font or Border each time: most of the time it took)."""
+
+    def __init__(self) -> None:
+        self.arrays: dict[tuple, StyleArray] = {}
+
+    def apply(self, cell, key: tuple, number_format: str | None, bold: bool, boxed: bool) -> None:
+        array = self.arrays.get(key)
+        if array is not None:
+            cell._style = copy(array)
+            return
+        if number_format is not None:
+            cell.number_format = number_format
+        if bold:
+            cell.font = BOLD
+        if boxed:
+            cell.border = BOX
+        if cell._style is not None:
+            self.arrays[key] = copy(cell._style)
+
+
 class _Sheet:
-    def __init__(self, ws, number_format: str):
-        self.ws, self.row, self.fmt = ws, 1, number_format
+    def __init__(self, ws, number_format: str, styles: _Styles):
+        self.ws, self.row, self.fmt, self.styles = ws, 1, number_format, styles
 
     def put(self, values: list[Any], bold: bool = False, boxed: bool = True) -> None:
         for col, value in enumerate(values, start=1):
             if value is None:
                 continue
             cell = _put(self.ws, self.row, col, value)
-            if isinstance(value, Decimal):
-                cell.number_format = self.fmt
-            if bold:
-                cell.font = BOLD
-            if boxed:
-                cell.border = BOX
+            number = isinstance(value, Decimal)
+            if number or bold or boxed:
+                fmt = self.fmt if number else None
+                self.styles.apply(cell, (fmt, bold, boxed), fmt, bold, boxed)
         self.row += 1
 
     def head(self, title: tuple[str, str], reporting: str, unit: str, width: int) -> None:
@@ -135,14 +158,19 @@ def _width(table) -> int:
 
 def _text_width(value: Any) -> int:
     text = f"{value:,.2f}" if isinstance(value, Decimal) else str(value)
+    if text.isascii():
+        return len(text)
     return sum(2 if ord(c) > 0x2E7F else 1 for c in text)  # a CJK character is two columns wide
 
 
 def _fit(ws, width: int, first_row: int = 1) -> None:
     """Columns as wide as their widest cell below the title (at most 48), printed landscape on one page wide."""
+    widest = dict.fromkeys(range(1, width + 1), 10)
+    for (row, col), cell in ws._cells.items():  # the cells there are (an empty one adds nothing)
+        if row >= first_row and col <= width and cell.value:
+            widest[col] = max(widest[col], _text_width(cell.value) + 2)
     for col in range(1, width + 1):
-        cells = [ws.cell(row=r, column=col).value for r in range(first_row, ws.max_row + 1)]
-        ws.column_dimensions[get_column_letter(col)].width = min(48, max([10, *(_text_width(v) + 2 for v in cells if v)]))
+        ws.column_dimensions[get_column_letter(col)].width = min(48, widest[col])
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -153,12 +181,13 @@ def _line_items(wb: Workbook, items: list[dict[str, Any]]) -> None:
     fields = dd.LINE_ITEMS.fields
     rows: list[list[Any]] = [[f.title.zh for f in fields], [f.title.en for f in fields]]
     rows += [[Decimal(row[f.name]) if f.type == "number" else row[f.name] for f in fields] for row in items]
+    styles = _Styles()
     for r, values in enumerate(rows, start=1):
         for c, value in enumerate(values, start=1):
             if value != "":
                 cell = _put(ws, r, c, value)
                 if isinstance(value, Decimal):
-                    cell.number_format = "#,##0.00"
+                    styles.apply(cell, ("items",), "#,##0.00", False, False)
     for cell in ws[1] + ws[2]:
         cell.font = BOLD
     ws.freeze_panes = "A3"
@@ -197,11 +226,12 @@ def workbook(db: DepartmentBudget, data: dict[str, Any], items: list[dict[str, A
     own = db.profile.tables.reporting_label or {}
     label = next((text for kind, text in own.items() if kind == db.kind), lb.REPORTING_UNIT)
     reporting = f"{label.zh}：{db.budget.name.zh}"
+    styles = _Styles()
     for number, table in db.tables.items():
         title = data["tables"][number]["title"]
         unit = db.display.unit_of(number)
         ws = wb.create_sheet(_sheet_name(number, title["zh"]))
-        sheet = _Sheet(ws, fmt)
+        sheet = _Sheet(ws, fmt, styles)
         width = _width(table)
         sheet.head((f"{number} {db.year}年{title['zh']}", f"{number} {db.year} {title['en']}"), reporting,
                    f"单位：{unit}（{lb.UNIT_NAMES[unit].en}）", width)
