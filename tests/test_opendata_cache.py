@@ -19,7 +19,7 @@ from generator.outputs.cache import PageCache
 def calls(monkeypatch) -> Counter:
     """How often each generator ran, by name, and for which documents."""
     counted: Counter = Counter()
-    files, book = od.document_files, od.workbook
+    files, book, site = od.document_files, od.workbook, od.packages.site_package
 
     def document_files(db, report):
         counted["document_files"] += 1
@@ -30,7 +30,12 @@ def calls(monkeypatch) -> Counter:
         counted["workbook"] += 1
         return book(*args)
 
+    def site_package(*args):
+        counted["site_package"] += 1
+        return site(*args)
+
     monkeypatch.setattr(od, "document_files", document_files)
+    monkeypatch.setattr(od.packages, "site_package", site_package)
     monkeypatch.setattr(od, "workbook", workbook)
     return counted
 
@@ -57,7 +62,7 @@ def test_a_rebuild_with_nothing_changed_generates_no_data_file(content, tmp_path
     assert calls["document_files"] == calls["workbook"] == cache.generated == len(content.budgets)
     calls.clear()
     again, cache = build(content, tmp_path)
-    assert calls["document_files"] == calls["workbook"] == cache.generated == 0
+    assert calls["document_files"] == calls["workbook"] == cache.generated == calls["site_package"] == 0
     assert cache.hits == len(content.budgets)
     assert again.files == first.files == plain.files  # the same bytes, text as text and the workbook as bytes
     assert list(again.files) == list(plain.files)  # in the same order
@@ -78,6 +83,7 @@ def test_an_edited_budget_file_regenerates_only_the_documents_made_of_it(content
     assert len(expected) > 1  # the department's document and its unit's (and next year's, if there is one)
     assert cache.generated == calls["workbook"] == len(expected)
     assert cache.hits == len(content.budgets) - len(expected)
+    assert calls["site_package"] == 1  # data/datapackage.json lists every document's CSVs
     assert edited.files == first.files  # the content did not change, only its hash
 
 
@@ -98,9 +104,9 @@ def test_nothing_is_stored_before_the_build_has_verified(content, tmp_path, call
 
 
 def test_a_damaged_cache_file_is_generated_again(content, tmp_path, calls):
-    first, _ = build(content, tmp_path)
-    stored = sorted(tmp_path.rglob("*.bin"))
-    assert len(stored) == len(content.budgets)
+    first, cache = build(content, tmp_path)
+    assert len(list(tmp_path.rglob("*.bin"))) == len(content.budgets) + 1  # and data/datapackage.json
+    stored = [cache.pages._path(cache.key(db), ".bin") for db in content.budgets[:2]]
     stored[0].write_bytes(stored[0].read_bytes()[:100])  # cut short
     stored[1].write_bytes(b"not a blob")
     calls.clear()

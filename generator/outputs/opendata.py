@@ -20,6 +20,7 @@ of those, and a rebuild with the document unchanged reads them back instead of g
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -275,6 +276,17 @@ class DataCache:
         self.pages.put_bytes(key, pack(files))  # stored with the pages, once the build has verified
         return files
 
+    def text(self, parts: list[str], make: Callable[[], str]) -> str:
+        """A file of the whole site made of what `parts` name (e.g. every document's key): from the cache or made."""
+        key = self.pages.key("data site", *parts)
+        blob = self.pages.get_bytes(key)
+        if blob is not None:
+            with contextlib.suppress(UnicodeDecodeError):
+                return blob.decode("utf-8")
+        text = make()
+        self.pages.put_bytes(key, text.encode("utf-8"))
+        return text
+
 
 class OpenData:
     """Every data file of the site (path below the output folder -> content), and each document's downloads."""
@@ -294,7 +306,14 @@ class OpenData:
             for kind in ("functional", "economic"):
                 self.files[f"data/catalogue/{year}/{kind}.csv"] = csv_text(dd.CATALOGUE, catalogue_rows(cat, kind))
         self.files["data/schema/data.schema.json"] = dumps(packages.data_schema())
-        self.files["data/datapackage.json"] = dumps(packages.site_package(budgets, sorted(catalogues)))
+        years = sorted(catalogues)
+
+        def site() -> str:
+            return dumps(packages.site_package(budgets, years))
+
+        # every document's CSVs: made again when one of them changed
+        self.files["data/datapackage.json"] = site() if cache is None else cache.text(
+            ["datapackage.json", *map(str, years), *sorted(cache.key(db) for db in budgets)], site)
 
     @staticmethod
     def _downloads(db: DepartmentBudget, files: dict[str, str | bytes]) -> list[Download]:
