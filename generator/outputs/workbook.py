@@ -20,9 +20,12 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.writer.excel import ExcelWriter
 
 from generator.compute.budget import DepartmentBudget
 from generator.core import labels as lb
@@ -197,18 +200,49 @@ def _line_items(wb: Workbook, items: list[dict[str, Any]]) -> None:
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
-def _deterministic(data: bytes, stamp: datetime) -> bytes:
+class _Parts:
+    """What openpyxl's writer puts in the zip archive, kept in memory in its order (the archive is written once, by _zip)."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, bytes] = {}
+
+    def writestr(self, name: str, data: str | bytes) -> None:
+        self.parts[name] = data.encode("utf-8") if isinstance(data, str) else data
+
+    def namelist(self) -> list[str]:
+        return list(self.parts)
+
+    def close(self) -> None:
+        pass
+
+
+class _Writer(ExcelWriter):
+    """openpyxl's writer with each worksheet written in memory: openpyxl writes it to a temporary file,
+    and making and removing one per sheet took a quarter of the time (3 s of 1 500 sheets)."""
+
+    def write_worksheet(self, ws) -> None:
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        out = io.BytesIO()
+        writer = WorksheetWriter(ws, out=out)
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], out.getvalue())
+        self.manifest.append(ws)
+
+
+def _zip(parts: dict[str, bytes], stamp: datetime) -> bytes:
     """The same bytes for the same workbook: every zip entry with a fixed time, in the same order, and the
-    document's `modified` date (openpyxl sets it to the time of saving) its fixed `created` date."""
+    document's `modified` date its fixed `created` date (openpyxl's own save sets it to the time of saving)."""
     out = io.BytesIO()
     fixed = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, FIXED_TIME)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, content in parts.items():
+            entry = zipfile.ZipInfo(name, FIXED_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
+            if name == "docProps/core.xml":
                 content = _MODIFIED.sub(lambda m: m[1] + fixed + m[2], content)
             dst.writestr(entry, content)
     return out.getvalue()
@@ -242,6 +276,6 @@ def workbook(db: DepartmentBudget, data: dict[str, Any], items: list[dict[str, A
             sheet.row += 1
         _fit(ws, width, first_row=4)
     _line_items(wb, items)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _deterministic(buf.getvalue(), stamp)
+    archive = _Parts()
+    _Writer(wb, archive).save()
+    return _zip(archive.parts, stamp)
