@@ -120,3 +120,10 @@ def test_pack_keeps_text_and_bytes_apart():
     assert od.unpack(od.pack(files)) == files
     assert [type(v) for v in od.unpack(od.pack(files)).values()] == [str, bytes, str, bytes]
     assert od.unpack(b"") is None and od.unpack(od.pack(files)[:-3]) is None
+
+
+def test_a_csv_row_with_a_key_the_dictionary_lacks_is_an_error():
+    row = {f.name: "" for f in od.dd.CATALOGUE.fields}
+    assert od.csv_text(od.dd.CATALOGUE, [row]).startswith("\ufeff" + ",".join(od.dd.CATALOGUE.header) + "\r\n")
+    with pytest.raises(ValueError, match="not in the data dictionary"):
+        od.csv_text(od.dd.CATALOGUE, [{**row, "typo": "x"}])

@@ -64,12 +64,18 @@ def inert(value: str) -> str:
 
 
 def csv_text(spec: dd.FileSpec, rows: Iterable[dict[str, Any]]) -> str:
-    texts = [f.name for f in spec.fields if f.type == "string"]
+    """The rows in the dictionary's columns (a column a row lacks: empty; a key not in the dictionary: an error)."""
+    header = list(spec.header)
+    columns, texts = set(header), {f.name for f in spec.fields if f.type == "string"}
+    text = [name in texts for name in header]
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=spec.header, lineterminator="\r\n")
-    w.writeheader()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(header)
     for row in rows:
-        w.writerow({**row, **{k: inert(row[k]) for k in texts if isinstance(row.get(k), str)}})
+        if extra := row.keys() - columns:
+            raise ValueError(f"{spec.path}: not in the data dictionary: {sorted(extra)}")
+        values = [row.get(name, "") for name in header]
+        w.writerow([inert(v) if t and isinstance(v, str) else v for v, t in zip(values, text, strict=True)])
     return "\ufeff" + buf.getvalue()  # UTF-8 with a BOM, for spreadsheets
 
 

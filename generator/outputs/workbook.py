@@ -19,7 +19,7 @@ from itertools import zip_longest
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.styles.cell_style import StyleArray
@@ -36,6 +36,7 @@ THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 BOLD = Font(bold=True)
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
+MAX_TEXT = 32767  # the longest text a cell holds (a longer one: openpyxl's own error)
 
 
 def _number_format(zero: str) -> str:
@@ -52,6 +53,11 @@ def _put(ws, row: int, column: int, value: Any):
     without the control characters a workbook cannot hold."""
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if (row, column) not in ws._cells and (isinstance(value, Decimal) or isinstance(value, str) and len(value) <= MAX_TEXT):
+        cell = Cell(ws, row=row, column=column)  # what ws.cell(value=) makes, without its checks of the type
+        cell._value, cell.data_type = value, "n" if isinstance(value, Decimal) else "s"
+        ws._add_cell(cell)
+        return cell
     cell = ws.cell(row=row, column=column, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
