@@ -85,7 +85,7 @@ class PageCache:
     def __init__(self, folder: Path, version: str):
         self.folder = folder
         self.version = version
-        self.pending: dict[str, str] = {}
+        self.pending: dict[str, str | bytes] = {}
         self.used: set[str] = set()
         self.rendered = {"pages": 0, "pdf_html": 0}
         self.reused = 0
@@ -113,8 +113,8 @@ class PageCache:
     def key(self, *parts: str) -> str:
         return digest(self.version, *parts)
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.html"
+    def _path(self, key: str, suffix: str = ".html") -> Path:
+        return self.folder / key[:2] / f"{key}{suffix}"
 
     def get(self, key: str) -> str | None:
         path = self._path(key)
@@ -128,6 +128,23 @@ class PageCache:
             os.utime(path)  # in use: not pruned
         return text
 
+    def get_bytes(self, key: str) -> bytes | None:
+        """Stored bytes (not a page: not counted), e.g. a document's data files (opendata.py)."""
+        path = self._path(key, ".bin")
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        self.used.add(key)
+        with contextlib.suppress(OSError):
+            os.utime(path)
+        return data
+
+    def put_bytes(self, key: str, data: bytes) -> None:
+        """Bytes to store with the pages at commit() (not counted as a rendered page)."""
+        self.pending[key] = data
+        self.used.add(key)
+
     def put(self, key: str, text: str, kind: str = "pages", what: str = "") -> None:
         """A page just rendered (`what`: its output path); stored by commit() once the whole build has verified."""
         self.rendered[kind] += 1
@@ -137,11 +154,14 @@ class PageCache:
 
     def commit(self) -> None:
         for key, text in self.pending.items():
-            path = self._path(key)
+            path = self._path(key, ".bin" if isinstance(text, bytes) else ".html")
             tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                tmp.write_text(text, encoding="utf-8")
+                if isinstance(text, bytes):
+                    tmp.write_bytes(text)
+                else:
+                    tmp.write_text(text, encoding="utf-8")
                 tmp.replace(path)
             except OSError as exc:  # a cache that cannot be written makes the next build slower, no worse
                 log.info("page cache: %s not stored (%s)", path, exc)
@@ -153,7 +173,7 @@ class PageCache:
     def _prune(self, days: int = CACHE_DAYS) -> None:
         cutoff = time.time() - days * 86400
         with contextlib.suppress(OSError):
-            for path in self.folder.glob("*/*.html"):
+            for path in [*self.folder.glob("*/*.html"), *self.folder.glob("*/*.bin")]:
                 if path.stem not in self.used and path.stat().st_mtime < cutoff:
                     path.unlink(missing_ok=True)
 

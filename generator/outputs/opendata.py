@@ -11,14 +11,21 @@
 The CSVs take their columns from the data dictionary (datadict.py), which also gives the
 Table Schemas and the data page, and are UTF-8 with a BOM (spreadsheets read it as UTF-8).
 Amounts are exact yuan, written from Decimal as text (never through a float).
+
+A document's files are made of its budget file and its department's file of the year before
+(last year's figures, the reconciliation) under the build's version (the generator's code, the
+catalogues, profiles): with a DataCache they are kept in the page cache (cache.py) under the hash
+of those, and a rebuild with the document unchanged reads them back instead of generating them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
-from collections.abc import Iterable
+import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -30,6 +37,7 @@ from generator.core import vocab
 from generator.core.money import to_unit
 from generator.outputs import datadict as dd
 from generator.outputs import packages
+from generator.outputs.cache import PageCache
 from generator.outputs.workbook import workbook
 from generator.reconcile.checks import Report
 
@@ -56,12 +64,18 @@ def inert(value: str) -> str:
 
 
 def csv_text(spec: dd.FileSpec, rows: Iterable[dict[str, Any]]) -> str:
-    texts = [f.name for f in spec.fields if f.type == "string"]
+    """The rows in the dictionary's columns (a column a row lacks: empty; a key not in the dictionary: an error)."""
+    header = list(spec.header)
+    columns, texts = set(header), {f.name for f in spec.fields if f.type == "string"}
+    text = [name in texts for name in header]
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=spec.header, lineterminator="\r\n")
-    w.writeheader()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(header)
     for row in rows:
-        w.writerow({**row, **{k: inert(row[k]) for k in texts if isinstance(row.get(k), str)}})
+        if extra := row.keys() - columns:
+            raise ValueError(f"{spec.path}: not in the data dictionary: {sorted(extra)}")
+        values = [row.get(name, "") for name in header]
+        w.writerow([inert(v) if t and isinstance(v, str) else v for v, t in zip(values, text, strict=True)])
     return "\ufeff" + buf.getvalue()  # UTF-8 with a BOM, for spreadsheets
 
 
@@ -177,7 +191,12 @@ def reconciliation_json(db: DepartmentBudget, report: Report) -> dict[str, Any]:
             "outcomes": [o.as_dict() for o in report.outcomes]}
 
 
-def dumps(data: Any) -> str:
+def dumps(data: Any, compact: bool = False) -> str:
+    """JSON text: the data files (data.json, reconciliation.json: large, read by programs) `compact`, on one
+    line by the C encoder (an indent takes the pure-Python one, four times slower); the packages and the
+    schema (small, read by people) indented."""
+    if compact:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
@@ -206,8 +225,8 @@ def document_files(db: DepartmentBudget, report: Report) -> dict[str, str | byte
     for kind in ("functional", "economic"):
         files[f"{kind}.csv"] = csv_text(dd.CATALOGUE, catalogue_rows(db.ledger.catalogue, kind, used[kind]))
     data = data_json(db)
-    files[dd.DATA_JSON.path] = dumps(data)
-    files[dd.RECONCILIATION_JSON.path] = dumps(reconciliation_json(db, report))
+    files[dd.DATA_JSON.path] = dumps(data, compact=True)
+    files[dd.RECONCILIATION_JSON.path] = dumps(reconciliation_json(db, report), compact=True)
     files[dd.WORKBOOK.path] = workbook(db, data, items)
     files[dd.PACKAGE.path] = dumps(packages.document_package(db, list(db.tables)))
     return files
@@ -217,16 +236,74 @@ def size(content: str | bytes) -> int:
     return len(content.encode("utf-8") if isinstance(content, str) else content)
 
 
+def pack(files: dict[str, str | bytes]) -> bytes:
+    """A document's files in one blob (zlib, fast): a JSON line of (name, "t" text or "b" bytes, length), then the bytes."""
+    parts = [(name, "t", content.encode("utf-8")) if isinstance(content, str) else (name, "b", content)
+             for name, content in files.items()]
+    head = json.dumps([[name, kind, len(data)] for name, kind, data in parts]).encode() + b"\n"
+    return zlib.compress(head + b"".join(data for _, _, data in parts), 1)
+
+
+def unpack(blob: bytes) -> dict[str, str | bytes] | None:
+    """The files of pack(); None if the blob is not one (a damaged cache file: generated again)."""
+    try:
+        blob = zlib.decompress(blob)
+        end = blob.index(b"\n")
+        at, files = end + 1, {}
+        for name, kind, length in json.loads(blob[:end]):
+            data = blob[at:at + length]
+            at += length
+            files[name] = data.decode("utf-8") if kind == "t" else data
+        return files if at == len(blob) else None
+    except (zlib.error, ValueError, TypeError, UnicodeDecodeError):
+        return None
+
+
+class DataCache:
+    """Each document's files in the page cache, under the hash of the build's version (PageCache.key) and
+    of its budget files (`source(db, year)`: the hash of the department's file of that year, "" if none)."""
+
+    def __init__(self, pages: PageCache, source: Callable[[DepartmentBudget, int], str]):
+        self.pages, self.source = pages, source
+        self.hits = self.generated = 0
+
+    def key(self, db: DepartmentBudget) -> str:
+        return self.pages.key("data", str(db.year), db.slug, db.kind, self.source(db, db.year), self.source(db, db.year - 1))
+
+    def files(self, db: DepartmentBudget, report: Report) -> dict[str, str | bytes]:
+        key = self.key(db)
+        blob = self.pages.get_bytes(key)
+        files = unpack(blob) if blob is not None else None
+        if files is not None:
+            self.hits += 1
+            return files
+        files = document_files(db, report)
+        self.generated += 1
+        self.pages.put_bytes(key, pack(files))  # stored with the pages, once the build has verified
+        return files
+
+    def text(self, parts: list[str], make: Callable[[], str]) -> str:
+        """A file of the whole site made of what `parts` name (e.g. every document's key): from the cache or made."""
+        key = self.pages.key("data site", *parts)
+        blob = self.pages.get_bytes(key)
+        if blob is not None:
+            with contextlib.suppress(UnicodeDecodeError):
+                return blob.decode("utf-8")
+        text = make()
+        self.pages.put_bytes(key, text.encode("utf-8"))
+        return text
+
+
 class OpenData:
     """Every data file of the site (path below the output folder -> content), and each document's downloads."""
 
-    def __init__(self, budgets: list[DepartmentBudget], report):
+    def __init__(self, budgets: list[DepartmentBudget], report, cache: DataCache | None = None):
         self.files: dict[str, str | bytes] = {}
         self.downloads: dict[tuple[int, str], list[Download]] = {}
         catalogues: dict[int, Catalogue] = {}
         for db in budgets:
             base = folder(db)
-            files = document_files(db, report(db))
+            files = cache.files(db, report(db)) if cache is not None else document_files(db, report(db))
             for name, content in files.items():
                 self.files[base + name] = content
             self.downloads[(db.year, db.slug)] = self._downloads(db, files)
@@ -235,7 +312,14 @@ class OpenData:
             for kind in ("functional", "economic"):
                 self.files[f"data/catalogue/{year}/{kind}.csv"] = csv_text(dd.CATALOGUE, catalogue_rows(cat, kind))
         self.files["data/schema/data.schema.json"] = dumps(packages.data_schema())
-        self.files["data/datapackage.json"] = dumps(packages.site_package(budgets, sorted(catalogues)))
+        years = sorted(catalogues)
+
+        def site() -> str:
+            return dumps(packages.site_package(budgets, years))
+
+        # every document's CSVs: made again when one of them changed
+        self.files["data/datapackage.json"] = site() if cache is None else cache.text(
+            ["datapackage.json", *map(str, years), *sorted(cache.key(db) for db in budgets)], site)
 
     @staticmethod
     def _downloads(db: DepartmentBudget, files: dict[str, str | bytes]) -> list[Download]:

@@ -37,7 +37,7 @@ from generator.outputs import datapage, district, faults, pdf, relink, search, s
 from generator.outputs.buildlog import BuildFailed, report, show_issues, stop
 from generator.outputs.cache import PageCache
 from generator.outputs.incremental import Incremental
-from generator.outputs.opendata import OpenData
+from generator.outputs.opendata import DataCache, OpenData
 from generator.outputs.rendered import _Rendered, template_issue
 from generator.pipeline import Content, display_path, load_content, page_removals
 from generator.present.i18n import Catalogues, other_languages
@@ -72,10 +72,11 @@ class BudgetGenerator(Incremental, Generator):
         # What generate_output writes: output path -> (the verified text, its template context).
         self.outputs: dict[str, tuple[str, dict]] = {}
         self.pdf_jobs: list[tuple[str, pdf.Job]] = []
-        self.opendata = OpenData(self.content.budgets, self.content.report)  # data/: once per document, every language
-        problems: list[Issue] = []
         self.pages = PageCache.of(self.budget.cache_dir(self.path) / "pages", self.theme, Path(self.path),
                                   self.budget.budgets(self.path), self.settings)
+        self.opendata = OpenData(self.content.budgets, self.content.report,  # data/: once per document, every language
+                                 DataCache(self.pages, self.source_key))
+        problems: list[Issue] = []
         for db in self.content.budgets:
             for lang in self.langs:
                 problems += self.document_outputs(db, lang)
