@@ -11,7 +11,8 @@ other work changes the wall times but much less the CPU seconds and the ratios; 
 (`uptime`) is printed with each run.
 
 Rows (each with its floor and ratio):
-  check      `budget check` of the district  vs  CSafeLoader parse of the same files; peak RSS
+  check      `budget check` of the district  vs  CSafeLoader parse of the same files; peak RSS: cold
+             (--no-cache), filling the compute cache, warm, and after one file is edited
   html       HTML build (invoke build --no-pdf)  vs  one plain Jinja2 render of the same pages
   edit       edit one department, rebuild HTML: CPU, wall, files rewritten (new inode) and rendered
   nochange   no-change rebuild, HTML only, at N
@@ -100,10 +101,10 @@ def peak_of(out: str) -> float | None:
 PY = sys.executable
 
 
-def check_cmd(content: Path) -> list[str]:
+def check_cmd(content: Path, *extra: str) -> list[str]:
     # the child prints its own peak RSS (ru_maxrss of RUSAGE_SELF) after the check
     code = ("import resource, sys; from pathlib import Path; from generator import cli; "
-            f"rc = cli.main(['check', '--content', {str(content)!r}]); "
+            f"rc = cli.main(['check', '--content', {str(content)!r}, *{list(extra)!r}]); "
             "print(f'PEAK_RSS_MB={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}'); sys.exit(0)")
     return [PY, "-c", code]
 
@@ -266,9 +267,21 @@ def main() -> None:
 
         if "check" in rows:
             floor = measured(parse_floor_cmd(files))
-            now = measured(check_cmd(content))
-            row("invoke check", f"{now['cpu']:.1f} s, peak {peak_of(now['out']):.0f} MB",
-                f"CSafeLoader parse {floor['cpu']:.1f} s ({peak_of(floor['out']):.0f} MB)", ratio(now["cpu"], floor["cpu"]))
+            parse = f"CSafeLoader parse {floor['cpu']:.1f} s ({peak_of(floor['out']):.0f} MB)"
+            now = measured(check_cmd(content, "--no-cache"))
+            row("invoke check, cold (--no-cache)", f"{now['cpu']:.1f} s, peak {peak_of(now['out']):.0f} MB",
+                parse, ratio(now["cpu"], floor["cpu"]))
+            filling = measured(check_cmd(content))  # fills the compute cache (content/../.cache/compute)
+            row("invoke check, filling the cache", f"{filling['cpu']:.1f} s, peak {peak_of(filling['out']):.0f} MB",
+                parse, ratio(filling["cpu"], floor["cpu"]))
+            warm = measured(check_cmd(content))
+            row("invoke check, warm cache", f"{warm['cpu']:.1f} s, peak {peak_of(warm['out']):.0f} MB",
+                parse, ratio(warm["cpu"], floor["cpu"]))
+            edit_one(files[-1])
+            edited = measured(check_cmd(content))
+            row("invoke check, one file edited", f"{edited['cpu']:.1f} s ({edited['wall']:.1f} s wall)",
+                parse, ratio(edited["cpu"], floor["cpu"]))
+            shutil.rmtree(content.parent / ".cache", ignore_errors=True)  # the builds below start cold
 
         out, cache = tmp / "site" / "output", tmp / "cache"
         html_cpu = None
