@@ -138,9 +138,10 @@ def rendered_count(cache: Path) -> str:
 
 
 # ---- the floors in a child: one plain Jinja2 render of the same pages -------------------
-def jinja_child(content: str, output: str) -> None:
-    """Build the HTML site in this process, then render every page the build wrote once more
-    with the bare template (no read-back, no writing, Markdown converted from scratch)."""
+def jinja_child(content: str, output: str, cache: str) -> None:
+    """Build the HTML site in this process (from the build's caches, search off: only its
+    documents are wanted), then render every page the build wrote once more with the bare
+    template (no read-back, no writing, Markdown converted from scratch)."""
     import logging
 
     from pelican import Pelican
@@ -159,7 +160,7 @@ def jinja_child(content: str, output: str) -> None:
 
     plugin.BudgetGenerator.generate_output = capture
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={
-        "PATH": content, "OUTPUT_PATH": output, "BUDGET_PDF": False, "BUDGET_CACHE": output + "-cache"})
+        "PATH": content, "OUTPUT_PATH": output, "BUDGET_PDF": False, "BUDGET_CACHE": cache, "BUDGET_SEARCH": False})
     with contextlib.redirect_stdout(io.StringIO()):
         Pelican(settings).run()
     gen = captured["gen"]
@@ -289,7 +290,7 @@ def main() -> None:
             build = measured(build_cmd(content, out, cache, pdf=False))
             html_cpu = build["cpu"]
             if "html" in rows:
-                floor = measured([PY, __file__, "--child-jinja", str(content), str(tmp / "jinja")])
+                floor = measured([PY, __file__, "--child-jinja", str(content), str(tmp / "jinja"), str(cache)])
                 fj = json.loads(floor["out"].strip().splitlines()[-1])
                 row("HTML build (no PDF)", f"{build['cpu']:.1f} s ({build['wall']:.1f} s wall)",
                     f"plain Jinja2, {fj['pages']} pages once: {fj['cpu']:.1f} s", ratio(build["cpu"], fj["cpu"]))
@@ -355,7 +356,7 @@ def main() -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--child-jinja":
-        jinja_child(sys.argv[2], sys.argv[3])
+        jinja_child(*sys.argv[2:5])
     elif len(sys.argv) > 1 and sys.argv[1] == "--child-pdf":
         pdf_child(*sys.argv[2:6])
     else:
