@@ -44,7 +44,6 @@ import pickle
 import shutil
 import time
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -75,13 +74,8 @@ _code: list[str] = []  # the generator's code digest, once per process
 def code_version() -> str:
     """The generator's code and data files and the libraries' versions."""
     if not _code:
-        found = []
-        for name in _PACKAGES:
-            try:
-                found.append(f"{name} {metadata.version(name)}")
-            except metadata.PackageNotFoundError:
-                found.append(f"{name} -")
-        _code.append(digest(FORMAT, tree_digest(Path(generator.__file__).resolve().parent), versions(), *found))
+        _code.append(digest(FORMAT, tree_digest(Path(generator.__file__).resolve().parent), versions(),
+                            versions(_PACKAGES)))
     return _code[0]
 
 

@@ -69,9 +69,10 @@ def settings_digest(settings: dict) -> str:
     return digest(json.dumps(plain, sort_keys=True, skipkeys=True, default=lambda _: None))
 
 
-def versions() -> str:
+def versions(packages: tuple[str, ...] = _PACKAGES) -> str:
+    """The installed versions of `packages`, one a line ("-" for one that is missing)."""
     found = []
-    for name in _PACKAGES:
+    for name in packages:
         try:
             found.append(f"{name} {metadata.version(name)}")
         except metadata.PackageNotFoundError:
