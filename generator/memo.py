@@ -50,6 +50,7 @@ from typing import Any
 import generator
 from generator import catalogue as catalogue_module
 from generator.compute import last_year
+from generator.compute.brief import Brief
 from generator.compute.phrasebook import phrasebooks as default_phrasebooks
 from generator.core.diagnostics import ERROR, Issue, issue, sort_key
 from generator.core.settings import BudgetSettings
@@ -61,7 +62,7 @@ from generator.outputs.cache import digest, tree_digest, versions
 from generator.reconcile.report import reconcile
 from generator.reconcile.units import units_issues
 
-FORMAT = "memo-1"
+FORMAT = "memo-3"
 CACHE_DAYS = 30
 KEEP_VERSIONS = 3  # other versions' folders kept (a branch switched back and forth), the most recent first
 _PACKAGES = ("pydantic", "pydantic-core", "pyyaml", "ruamel.yaml", "babel", "markdown", "nh3")
@@ -134,6 +135,55 @@ class Entry:
     issues: list[Issue] = field(default_factory=list)  # E240 or the reconciliations' issues, in order
     ok: bool = False  # every document computed
     previous: list[tuple[str, int, dict]] = field(default_factory=list)  # (slug, year, figure values) per document
+    kept: list[Brief] = field(default_factory=list)  # the brief of each published document, in order
+
+
+class Deferred:
+    """A document of an unchanged file in a lazy build (`cached_load(lazy=True)`): its identity now
+    (slug, year, kind, its department's slug, its file), the rest unpickled from the `.build` entry the
+    first time anything else of it is read. So a rebuild reads only the documents whose pages it makes."""
+
+    def __init__(self, entry: _BuildEntry, brief: Brief):
+        self._entry = entry
+        self.brief = brief
+        self.slug, self.year, self.kind = brief.slug, brief.year, brief.kind
+        self.department_slug, self.source_path, self.file_stem = brief.department_slug, brief.source_path, brief.file_stem
+
+    @property
+    def loaded(self) -> bool:
+        return self._entry.value is not None
+
+    def full(self):
+        """The computed DepartmentBudget."""
+        return self._entry.documents()[self.slug][0]
+
+    def report(self):
+        return self._entry.documents()[self.slug][1]
+
+    def __getattr__(self, name: str):  # only what the instance lacks: everything but the identity
+        if name.startswith("__") or name == "_entry":
+            raise AttributeError(name)
+        return getattr(self.full(), name)
+
+    def __repr__(self) -> str:
+        return f"Deferred({self.slug!r}, {self.year})"
+
+
+class _BuildEntry:
+    """One file's `.build` entry, read once for all its documents."""
+
+    def __init__(self, store: Store, key: str):
+        self.store, self.key = store, key
+        self.value: dict | None = None
+
+    def documents(self) -> dict:
+        if self.value is None:
+            found = self.store.get(self.key, ".build")
+            if found is None:  # removed or damaged since the run began: nothing else to fall back on
+                raise RuntimeError(f"compute cache entry {self.key} is gone; build again")
+            _, kept = found
+            self.value = {db.slug: (db, report) for db, report in kept}
+        return self.value
 
 
 class Store:
@@ -186,6 +236,9 @@ class Store:
             os.utime(path)  # in use: not pruned
         return found[1]
 
+    def has(self, key: str | None, kind: str) -> bool:
+        return key is not None and self.folder is not None and self._path(key, kind).is_file()
+
     def put(self, key: str | None, kind: str, value) -> None:
         if key is None or self.folder is None:
             return
@@ -221,8 +274,10 @@ class Store:
 
 
 def cached_load(content: Path, root: Path | None, files: list[Path], phrasebooks, profile: str | None, keep: bool,
-                folder: Path | None):
-    """`pipeline.load_content` with the compute cache in `folder`: the same Content, issue for issue."""
+                folder: Path | None, lazy: bool = False):
+    """`pipeline.load_content` with the compute cache in `folder`: the same Content, issue for issue.
+
+    `lazy` (the build): an unchanged file's documents are `Deferred`, read from the cache only when used."""
     from generator.pipeline import Content, _at_profile, _compute, _department_year, _once, display_path
 
     default = profile or BudgetSettings().profile
@@ -286,7 +341,8 @@ def cached_load(content: Path, root: Path | None, files: list[Path], phrasebooks
             store.put(entry_key, ".check", entry)
     issues += [i for found in catalogue_issues.values() for i in found]
 
-    budgets, reports = [], {}
+    budgets: list[Any] = []  # DepartmentBudget, or Deferred (lazy)
+    reports: dict[tuple[str, int], Any] = {}
     computed: dict[tuple[str, int], Any] = {}  # DepartmentBudget, or Previous (check: its figures only)
     wanted = {(t[0].department, t[0].year) for t in todo}  # what a next year's file may read
     todo.sort(key=lambda t: t[0].year)
@@ -298,13 +354,22 @@ def cached_load(content: Path, root: Path | None, files: list[Path], phrasebooks
                 del computed[old]
         depends = digest(*(_figures_digest(computed.get((slug, entry.year - 1))) for slug in entry.docs))
         hit = entry.computed and entry.depends == depends and prepared is None
-        full: Any = store.get(key, ".build") if hit and keep and entry.ok else None
-        hit = hit and (not keep or not entry.ok or full is not None)
+        deferred = hit and keep and entry.ok and lazy and store.has(key, ".build")
+        full: Any = store.get(key, ".build") if hit and keep and entry.ok and not deferred else None
+        hit = hit and (not keep or not entry.ok or deferred or full is not None)
         if hit:
             issues += entry.issues
             if not entry.ok:
                 continue
-            if keep:
+            if deferred:
+                build = _BuildEntry(store, key)
+                for slug, year, values in entry.previous:
+                    computed[(slug, year)] = Previous(year, values)
+                for brief in entry.kept:
+                    doc = Deferred(build, brief)
+                    reports[(doc.slug, doc.year)] = doc
+                    budgets.append(doc)
+            elif keep:
                 dbs, kept = full
                 for db in dbs:
                     computed[(db.slug, db.year)] = db
@@ -343,6 +408,7 @@ def cached_load(content: Path, root: Path | None, files: list[Path], phrasebooks
                         budgets.append(db)
             entry.issues, entry.ok = found, True
             entry.previous = [(db.slug, db.year, Previous.of(db).values()) for db in dbs]
+            entry.kept = [db.brief for db, _ in kept]
             issues += found
             store.put(key, ".check", entry)
             if keep:

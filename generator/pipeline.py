@@ -37,7 +37,8 @@ class Content:
     reports: dict[tuple[str, int], Report]  # (slug, year) -> its reconciliation
 
     def report(self, db: DepartmentBudget) -> Report:
-        return self.reports[(db.slug, db.year)]
+        found = self.reports[(db.slug, db.year)]
+        return found if isinstance(found, Report) else found.report()  # a memo.Deferred document: read now
 
     def failed(self, strict: bool = False) -> bool:
         return any(strict or i.severity == ERROR for i in self.issues)
@@ -76,7 +77,7 @@ def _year_number(text: object) -> int | None:
 
 
 def load_content(content: Path, root: Path | None = None, budgets: Path | None = None, phrasebooks=None,
-                 profile: str | None = None, keep: bool = True, cache: Path | None = None) -> Content:
+                 profile: str | None = None, keep: bool = True, cache: Path | None = None, lazy: bool = False) -> Content:
     """Every budget file under `budgets` (default: the BUDGET_DIR default under `content`);
     `phrasebooks`: the narrative's languages ({lang: Phrasebook}, default zh and en); `profile`: the
     district format of files that name none (default: the BUDGET_PROFILE default).
@@ -84,12 +85,13 @@ def load_content(content: Path, root: Path | None = None, budgets: Path | None =
     `keep=False` (`budget check`) keeps only the issues: each document is let go once it is
     reconciled, unless next year's file of its department needs it (its last-year figures).
 
-    `cache`: the compute cache's folder (generator.memo): unchanged files are not read again; the same result."""
+    `cache`: the compute cache's folder (generator.memo): unchanged files are not read again; the same result.
+    `lazy` (with `cache`): their documents are `memo.Deferred`, unpickled only when more than their identity is read."""
     if cache is not None:
         from generator.memo import cached_load
 
         return cached_load(content, root, budget_files(budgets or BudgetSettings().budgets(content)), phrasebooks,
-                           profile, keep, cache)
+                           profile, keep, cache, lazy)
     issues: list[Issue] = []
     parsed: list[tuple[SourceFile, Budget, catalogue_module.Catalogue]] = []
     catalogue_issues: dict = {}  # each local catalogue file's problems, reported once

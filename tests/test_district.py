@@ -54,12 +54,12 @@ def test_year_index_has_every_department_with_total_change_and_share(town, lang)
     doc = page(site, path)
     shown = _figures(doc)
     dbs = [db for db in content.budgets if db.year == 2024]
-    total = sum(d.total_of(db) for db in dbs)
+    total = sum(d.total_of(db.brief) for db in dbs)
     assert shown["lead.total"] == shown["sum.total"] == _wan(total)
     for db in dbs:
         key = f"row.{db.slug}"
-        assert shown[f"{key}.total"] == _wan(d.total_of(db))
-        share = d.round_half_up(d.total_of(db) * 100 / total)
+        assert shown[f"{key}.total"] == _wan(d.total_of(db.brief))
+        share = d.round_half_up(d.total_of(db.brief) * 100 / total)
         assert shown[f"{key}.share"] == f"{share:.2f}%"
     # the test town had 115,000 元 in 2024 against 100,000 stated for 2023: +15,000, +15.00%
     assert shown["row.test-town.change"] == "+1.50" and shown["row.test-town.change_pct"] == "+15.00%"
@@ -81,8 +81,8 @@ def test_year_index_of_the_example_nests_unit_budgets_under_their_department(sit
     content = load_content(CONTENT, root=ROOT)
     (dept,) = [db for db in content.budgets if db.year == 2025 and db.kind == "department"]
     (unit,) = [db for db in content.budgets if db.year == 2025 and db.kind == "unit"]
-    assert shown["sum.total"] == _wan(d.total_of(dept))  # the unit budget is not added again
-    assert shown[f"row.{unit.slug}.share"] == f"{d.round_half_up(d.total_of(unit) * 100 / d.total_of(dept)):.2f}%"
+    assert shown["sum.total"] == _wan(d.total_of(dept.brief))  # the unit budget is not added again
+    assert shown[f"row.{unit.slug}.share"] == f"{d.round_half_up(d.total_of(unit.brief) * 100 / d.total_of(dept.brief)):.2f}%"
     assert shown["row.putuo-government-office.share"] == "100.00%" == shown["sum.share"]
 
 
@@ -154,7 +154,7 @@ def test_department_pages_link_their_years_and_history(town, lang):
 def overview(town):
     content, site = town
     html = (site / "zh/2024/overview/index.html").read_text(encoding="utf-8")
-    variables = {"district": d.Overview(2024, [db for db in content.budgets if db.year == 2024], "zh")}
+    variables = {"district": d.Overview(2024, [db.brief for db in content.budgets if db.year == 2024], "zh")}
     return variables, html
 
 

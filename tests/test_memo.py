@@ -201,3 +201,33 @@ def test_other_versions_entries_are_pruned(content, tmp_path):
     kept = sorted(p.name for p in cache.iterdir())
     assert kept == sorted([here.name, "other5", "other4", "other3"])  # the last 3 used; 40 days old: gone
     assert not stale.exists() and list(here.rglob("*.check"))
+
+
+def test_a_lazy_build_defers_unchanged_documents_until_they_are_read(content, tmp_path, reads):
+    cache = tmp_path / "cache"
+    cold = check(content, cache, keep=True)
+    reads.clear()
+    lazy = load_content(content, root=content, keep=True, cache=cache, lazy=True)
+    assert reads == [] and same(lazy) == same(cold)
+    assert all(isinstance(db, memo.Deferred) and not db.loaded for db in lazy.budgets)
+    for db, full in zip(lazy.budgets, cold.budgets, strict=True):
+        assert (db.slug, db.year, db.kind, db.department_slug, db.source_path, db.file_stem) == \
+            (full.slug, full.year, full.kind, full.department_slug, full.source_path, full.file_stem)
+        assert db.brief == full.brief  # what the index pages read, without loading
+        assert not db.loaded
+    db = lazy.budgets[0]
+    assert db.tables["01"].cells() == cold.budgets[0].tables["01"].cells()  # anything else: loaded now
+    assert db.loaded and lazy.report(db).issues == cold.report(cold.budgets[0]).issues
+
+
+def test_a_lazy_build_computes_a_changed_file_and_defers_the_rest(content, tmp_path):
+    cache = tmp_path / "cache"
+    check(content, cache, keep=True)
+    seed = content / "budgets" / "2024" / "seed.yaml"
+    seed.write_text(seed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    lazy = load_content(content, root=content, keep=True, cache=cache, lazy=True)
+    kinds = {(db.slug, db.year): type(db).__name__ for db in lazy.budgets}
+    assert {k: v for k, v in kinds.items() if v != "Deferred"} and \
+        all(v == "Deferred" for (slug, _), v in kinds.items() if not slug.startswith("anting"))
+    plain = load_content(content, root=content, keep=True)
+    assert same(lazy) == same(plain)

@@ -105,14 +105,26 @@ def test_nothing_is_stored_before_the_build_has_verified(content, tmp_path, call
 
 def test_a_damaged_cache_file_is_generated_again(content, tmp_path, calls):
     first, cache = build(content, tmp_path)
-    assert len(list(tmp_path.rglob("*.bin"))) == len(content.budgets) + 1  # and data/datapackage.json
+    blobs = [p for p in tmp_path.rglob("*.bin") if not p.name.endswith(".list.bin")]
+    assert len(blobs) == len(content.budgets) + 1  # and data/datapackage.json; beside each blob its listing
+    assert len(list(tmp_path.rglob("*.list.bin"))) == len(content.budgets)
     stored = [cache.pages._path(cache.key(db), ".bin") for db in content.budgets[:2]]
     stored[0].write_bytes(stored[0].read_bytes()[:100])  # cut short
     stored[1].write_bytes(b"not a blob")
     calls.clear()
     again, cache = build(content, tmp_path)
+    assert cache.generated == calls["workbook"] == 0  # the listings are whole: nothing read yet
+    assert again.files == first.files  # read when written: the damaged ones generated again
     assert cache.generated == calls["workbook"] == 2
-    assert again.files == first.files
+
+
+def test_a_document_not_written_is_never_read(content, tmp_path, calls):
+    build(content, tmp_path)
+    calls.clear()
+    again, cache = build(content, tmp_path)
+    for _, doc in again.documents.values():
+        assert doc._files is None  # the downloads' sizes came from the listing
+    assert again.downloads and cache.hits == len(content.budgets) and calls["document_files"] == 0
 
 
 def test_pack_keeps_text_and_bytes_apart():

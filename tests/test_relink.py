@@ -4,6 +4,7 @@ index is reused when no page changed (search.py): counted by inodes, not by timi
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 from pathlib import Path
@@ -18,6 +19,11 @@ EDITED = "2024/anting-city-operations"
 
 def inodes(build: Path) -> dict[str, int]:
     return {p.relative_to(build).as_posix(): p.stat().st_ino for p in build.rglob("*") if p.is_file()}
+
+
+def stats(cache: Path) -> dict:
+    """What the last build rendered and read (cache.py's last-build.json)."""
+    return json.loads((cache / "pages" / "last-build.json").read_text(encoding="utf-8"))
 
 
 def contents(build: Path) -> dict[str, bytes]:
@@ -48,7 +54,7 @@ def builds(tmp_path_factory):
     first = staged(content, out, cache)
     seen["first"] = {"inodes": inodes(first), "bytes": contents(first)}
     again = staged(content, out, cache, check=lambda b: seen.__setitem__("first after", contents(first)))
-    seen["again"] = {"inodes": inodes(again), "bytes": contents(again)}
+    seen["again"] = {"inodes": inodes(again), "bytes": contents(again), "stats": stats(cache)}
     third = staged(content, out, cache)  # after a build that reused the search index
     seen["third"] = {"inodes": inodes(third), "bytes": contents(third)}
     seed = content / "budgets" / f"{EDITED}.yaml"
@@ -56,7 +62,9 @@ def builds(tmp_path_factory):
     at = text.index("  zh: |\n", text.index("\nfunctions:")) + len("  zh: |\n")
     seed.write_text(text[:at] + "    本段为测试所加。\n\n" + text[at:], encoding="utf-8")
     edited = staged(content, out, cache, check=lambda b: seen.__setitem__("third after", contents(third)))
-    seen["edited"] = {"inodes": inodes(edited), "bytes": contents(edited)}
+    seen["edited"] = {"inodes": inodes(edited), "bytes": contents(edited), "stats": stats(cache)}
+    cold = staged(content, tmp / "cold-output", tmp / "cold-cache")  # the edited content, built from nothing
+    seen["cold"] = {"bytes": contents(cold)}
     return seen
 
 
@@ -76,6 +84,27 @@ def test_an_edit_rewrites_that_department_and_the_search_index(builds):
     other = "2025/putuo-government-office"
     assert not {p for p in changed if other in p}  # the other department is untouched
     assert not {p for p in changed if p.startswith("theme/")}
+
+
+def test_a_rebuild_with_nothing_changed_loads_no_document_and_reads_no_page(builds):
+    done = builds["again"]["stats"]
+    assert done["rendered"] == [] and done["loaded"] == []  # every document stayed in the compute cache
+    assert done["pages_read"] == 0  # every page linked from the published build by its token (manifest)
+
+
+def test_an_edit_loads_only_the_documents_whose_pages_it_renders(builds):
+    done = builds["edited"]["stats"]
+    assert f"zh/{EDITED}/index.html" in done["rendered"]
+    # the edited file is computed again; the other department's document is not even loaded: the
+    # indexes that list every document read their briefs (compute/brief.py)
+    assert "en/2025/index.html" in done["rendered"] and done["loaded"] == []
+    assert done["pages_read"] == 0
+
+
+def test_an_incremental_build_is_the_same_as_a_build_from_nothing(builds):
+    edited, cold = builds["edited"]["bytes"], builds["cold"]["bytes"]
+    assert edited.keys() == cold.keys()
+    assert [p for p in edited if edited[p] != cold[p]] == []
 
 
 def test_the_published_build_is_never_modified(builds):

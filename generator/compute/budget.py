@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cached_property
 
+from generator.compute.brief import Brief
 from generator.compute.claim_labels import Vocabulary
 from generator.compute.figures import Figure, LastYearFigures, build_figures
 from generator.compute.ledger import Ledger, project_amount
@@ -54,6 +56,21 @@ class DepartmentBudget:
     @property
     def document(self) -> Document:
         return self.budget
+
+    @cached_property
+    def brief(self) -> Brief:
+        """What the index pages and the district's totals read of it (compute/brief.py)."""
+        return Brief.of(self)
+
+    @property
+    def department_slug(self) -> str:
+        """The slug of the department whose budget file this is (a unit's too)."""
+        return self.budget.department.slug
+
+    @property
+    def source_path(self) -> str:
+        """The budget file, as issues name it."""
+        return self.source.path
 
     @property
     def file_stem(self) -> str:

@@ -90,6 +90,7 @@ class PageCache:
         self.used: set[str] = set()
         self.rendered = {"pages": 0, "pdf_html": 0}
         self.reused = 0
+        self.read = 0  # cached pages whose text was read (the rest were linked from the published build)
         self.renders: list[str] = []  # what this build rendered, in order
         self._files: dict[Path, str] = {}
 
@@ -128,6 +129,22 @@ class PageCache:
         with contextlib.suppress(OSError):
             os.utime(path)  # in use: not pruned
         return text
+
+    def has(self, key: str) -> bool:
+        """Whether a page is in the cache (counted as taken from it; its text: `text()`, when it is written)."""
+        path = self._path(key)
+        try:
+            os.utime(path)  # in use: not pruned
+        except OSError:
+            return False
+        self.used.add(key)
+        self.reused += 1
+        return True
+
+    def text(self, key: str) -> str:
+        """A page `has()` found; an OSError if it has gone since (the build stops: a file-system fault)."""
+        self.read += 1
+        return self._path(key).read_text(encoding="utf-8")
 
     def get_bytes(self, key: str) -> bytes | None:
         """Stored bytes (not a page: not counted), e.g. a document's data files (opendata.py)."""
@@ -178,9 +195,11 @@ class PageCache:
                 if path.stem not in self.used and path.stat().st_mtime < cutoff:
                     path.unlink(missing_ok=True)
 
-    def report(self, pdfs: int) -> dict:
-        """What this build rendered, logged and kept in `last-build.json` (the benchmark reads it)."""
-        stats = {**self.rendered, "pdfs": pdfs, "from_cache": self.reused, "rendered": self.renders}
+    def report(self, pdfs: int, loaded: list[str] | None = None) -> dict:
+        """What this build rendered, logged and kept in `last-build.json` (the benchmark reads it); `loaded`:
+        the documents of unchanged files it had to read from the compute cache (`year/slug`)."""
+        stats = {**self.rendered, "pdfs": pdfs, "from_cache": self.reused, "rendered": self.renders,
+                 "pages_read": self.read, "loaded": loaded or []}
         log.info("rendered %(pages)d pages, %(pdf_html)d PDF HTML, %(pdfs)d PDFs; %(from_cache)d pages from the cache",
                  stats)
         with contextlib.suppress(OSError):

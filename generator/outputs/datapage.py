@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from generator.compute.brief import Brief
 from generator.compute.budget import DepartmentBudget
 from generator.core import vocab
 from generator.core.labels import Label
@@ -54,7 +55,7 @@ def dictionary(lang: str, catalogues=None) -> list[dict[str, Any]]:
     return out
 
 
-def documents(budgets: list[DepartmentBudget], lang: str, catalogues=None) -> list[dict[str, Any]]:
+def documents(budgets: list[Brief], lang: str, catalogues=None) -> list[dict[str, Any]]:
     """Each published document with its data folder, newest year first."""
     t = translator(lang, catalogues)
     rows = []
@@ -65,12 +66,12 @@ def documents(budgets: list[DepartmentBudget], lang: str, catalogues=None) -> li
     return rows
 
 
-def page(opendata: OpenData, budgets: list[DepartmentBudget], lang: str, catalogues=None) -> dict[str, Any]:
+def page(opendata: OpenData, budgets: list[Brief], lang: str, catalogues=None) -> dict[str, Any]:
     years = sorted({db.year for db in budgets}, reverse=True)
     return {"dictionary": dictionary(lang, catalogues),
             "documents": documents(budgets, lang, catalogues), "catalogue_years": years,
             "site_package": "data/datapackage.json", "schema": "data/schema/data.schema.json",
-            "site_package_size": size_text(size(opendata.files["data/datapackage.json"]))}
+            "site_package_size": size_text(size(opendata.site_files["data/datapackage.json"]))}
 
 
 def downloads(opendata: OpenData, db: DepartmentBudget, lang: str, catalogues=None) -> list[dict[str, Any]]:

@@ -13,15 +13,18 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from html.parser import HTMLParser
 
+from generator.compute.brief import Brief
 from generator.compute.budget import DepartmentBudget
 from generator.core.diagnostics import Issue, Location, issue
 from generator.core.display import DisplayRule, money_text
 from generator.core.labels import UNIT_NAMES
 from generator.core.money import ZERO
+from generator.outputs.rendered import IndexPage
 from generator.present import district as d
-from generator.present.render import View
+from generator.present.render import IndexView
 
 HISTORY, OVERVIEW = "history", "overview"
 
@@ -36,54 +39,70 @@ def overview_url(lang: str, year: int) -> str:
 
 def navigation(budgets: list[DepartmentBudget], db: DepartmentBudget, lang: str) -> dict:
     """What a department page links to: the years its document is published in ("2024 | 2025") and its history."""
-    return {"years": list(_years_by_slug(budgets).get(db.slug, ())), "history_url": history_url(lang, db.slug)}
+    return {"years": navigation_years(budgets, db), "history_url": history_url(lang, db.slug)}
 
 
-_YEARS: list = [None, {}]  # the last list of budgets and its years by slug: every page of a build asks the same list
+def navigation_years(budgets: list[DepartmentBudget], db: DepartmentBudget) -> list[int]:
+    """The years `db`'s document is published in, in order."""
+    return list(_years_by_slug(budgets).get(db.slug, ()))
+
+
+_YEARS: list = [None, None, {}]  # the last list of budgets (and its length) and its years by slug
 
 
 def _years_by_slug(budgets: list[DepartmentBudget]) -> dict[str, tuple[int, ...]]:
-    """slug -> the sorted years of its documents, computed once per list of budgets (not once per page)."""
-    key = tuple((x.slug, x.year) for x in budgets)
-    if _YEARS[0] != key:
+    """slug -> the sorted years of its documents, computed once per list of budgets (not once per page:
+    the list is the build's own, not changed while its pages are made)."""
+    if _YEARS[0] is not budgets or _YEARS[1] != len(budgets):
         years: dict[str, list[int]] = defaultdict(list)
-        for slug, year in key:
-            years[slug].append(year)
-        _YEARS[:] = [key, {slug: tuple(sorted(ys)) for slug, ys in years.items()}]
-    return _YEARS[1]
+        for x in budgets:
+            years[x.slug].append(x.year)
+        _YEARS[:] = [budgets, len(budgets), {slug: tuple(sorted(ys)) for slug, ys in years.items()}]
+    return _YEARS[2]
 
 
-def district_pages(gen) -> list[tuple[str, str, dict]]:
-    """(path, template, variables) of the year indexes, overviews and histories; `gen` is the plugin's
-    BudgetGenerator (its content, languages, catalogues and `common` page variables)."""
-    budgets = gen.content.budgets
-    by_year: dict[int, list[DepartmentBudget]] = defaultdict(list)
+def district_pages(gen) -> list[IndexPage]:
+    """The year indexes, overviews and histories; `gen` is the plugin's BudgetGenerator (its content,
+    languages, catalogues and `common` page variables). Their variables are made only when rendered."""
+    budgets = [db.brief for db in gen.content.budgets]
+    by_year: dict[int, list[Brief]] = defaultdict(list)
     for db in budgets:
         by_year[db.year].append(db)
+
+    def shared(lang: str) -> dict:
+        return {"unit": UNIT_NAMES[d.UNIT](lang), "unit_suffix": DisplayRule(d.UNIT).unit_suffix(lang),
+                "history_url": history_url, "view": lambda db: IndexView(db, lang, gen.catalogues)}
+
+    def year_index(lang: str, o: str, year: int) -> dict:
+        return dict(**gen.common(lang, f"{lang}/{year}/", f"{o}/{year}/"), **shared(lang), year=year,
+                    district=d.YearIndex(year, by_year[year]), overview_url=overview_url(lang, year))
+
+    def overview(lang: str, o: str, year: int) -> dict:
+        return dict(**gen.common(lang, overview_url(lang, year), overview_url(o, year)), **shared(lang), year=year,
+                    district=d.Overview(year, by_year[year], lang))
+
+    def history(lang: str, o: str, slug: str, dbs: list[Brief]) -> dict:
+        return dict(**gen.common(lang, history_url(lang, slug), history_url(o, slug)), **shared(lang),
+                    district=d.History(slug, dbs, lang))
+
     pages = []
     for lang in gen.langs:
         o = gen.other[lang]
-        shared = {"unit": UNIT_NAMES[d.UNIT](lang), "unit_suffix": DisplayRule(d.UNIT).unit_suffix(lang),
-                  "history_url": history_url,
-                  "view": lambda db, lang=lang: View(db, lang, gen.content.report(db), gen.catalogues)}
-        for year, dbs in sorted(by_year.items()):
-            pages.append((f"{lang}/{year}/index.html", "year_index", dict(
-                **gen.common(lang, f"{lang}/{year}/", f"{o}/{year}/"), **shared, year=year,
-                district=d.YearIndex(year, dbs), overview_url=overview_url(lang, year))))
-            pages.append((f"{overview_url(lang, year)}index.html", "overview", dict(
-                **gen.common(lang, overview_url(lang, year), overview_url(o, year)), **shared, year=year,
-                district=d.Overview(year, dbs, lang))))
+        for year in sorted(by_year):
+            pages.append(IndexPage(f"{lang}/{year}/index.html", "year_index", partial(year_index, lang, o, year), "year", year))
+            pages.append(IndexPage(f"{overview_url(lang, year)}index.html", "overview", partial(overview, lang, o, year),
+                                   "year", year))
         for slug, dbs in d.documents_by_slug(budgets).items():
-            pages.append((f"{history_url(lang, slug)}index.html", "history", dict(
-                **gen.common(lang, history_url(lang, slug), history_url(o, slug)), **shared,
-                district=d.History(slug, dbs, lang))))
+            pages.append(IndexPage(f"{history_url(lang, slug)}index.html", "history", partial(history, lang, o, slug, dbs),
+                                   "slug", slug=slug))
     return pages
 
 
-def reconcile_district(budgets: list[DepartmentBudget]) -> list[Issue]:
+def reconcile_district(documents: list[DepartmentBudget]) -> list[Issue]:
     """Each year's Σ of department totals = Σ by function 类 = Σ by source, exactly (E445); no
-    department takes the overview's URL (E448)."""
-    found = [issue("E448", db.where(("department", "slug")), slug=db.slug, url=overview_url("zh", db.year))
+    department takes the overview's URL (E448). From the documents' briefs."""
+    budgets = [db.brief for db in documents]
+    found = [issue("E448", db.slug_at, slug=db.slug, url=overview_url("zh", db.year))
              for db in budgets if db.kind == "department" and db.slug == OVERVIEW]
     years = sorted({db.year for db in budgets})
     for year in years:
@@ -92,7 +111,7 @@ def reconcile_district(budgets: list[DepartmentBudget]) -> list[Issue]:
         for what, parts in (("function", d.by_function(depts)), ("source", d.by_source(depts))):
             summed = sum(parts.values(), ZERO)
             if summed != total:
-                found.append(issue("E445", Location(depts[0].source.path), year=year, what=what, total=money_text(total),
+                found.append(issue("E445", Location(depts[0].source_path), year=year, what=what, total=money_text(total),
                                    parts=money_text(summed)))
     return found
 

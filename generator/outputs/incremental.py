@@ -4,6 +4,8 @@ read back, the rest is taken from the cache. A mixin of the budget generator (pl
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +14,11 @@ from markupsafe import Markup
 
 from generator.compute.budget import DepartmentBudget
 from generator.core.diagnostics import Issue
-from generator.outputs import pdf
+from generator.outputs import datapage, district, pdf
 from generator.outputs.buildlog import stop
 from generator.outputs.cache import PageCache
 from generator.outputs.readback import read_around, read_page, verify
-from generator.outputs.rendered import BODY, template_issue
+from generator.outputs.rendered import BODY, IndexPage, template_issue
 from generator.present.render import department_url, pdf_name
 
 
@@ -25,7 +27,7 @@ class Incremental:
     pages: PageCache
     budget: Any
     content: Any
-    outputs: dict[str, tuple[str, dict]]
+    outputs: dict[str, tuple[str | Callable[[], str], dict | None, str | None]]
     pdf_jobs: list[tuple[str, pdf.Job]]
     settings: dict
     path: str
@@ -33,28 +35,37 @@ class Incremental:
     env: Any
     _body: Any
     _sources: dict[tuple[str, int], Path] | None = None
+    _shown: dict[tuple, set[str]] | None = None
+    opendata: Any
+    catalogues: Any
     department_context: Any
     render_department: Any
     render_pdf_html: Any
     page_context: Any
 
     def document_outputs(self, db: DepartmentBudget, lang: str) -> list[Issue]:
-        """A document's page and PDF HTML in one language, from the cache or rendered and read back."""
-        problems: list[Issue] = []
+        """A document's page and PDF HTML in one language, from the cache or rendered and read back.
+        A cached page is not read here (its text is read only if it is written: relink.py), and its
+        document is not loaded (memo.Deferred): its key needs only what other files decide."""
         folder = department_url(lang, db.year, db.slug)
-        context = self.department_context(db, lang)
-        name = f"{folder}{pdf_name(db, lang)}"
+        name, page = f"{folder}{pdf_name(db, lang)}", f"{folder}index.html"
         # the page also shows what other files decide: the years it is published in, its data files
-        around = json.dumps([context.get("years"), context.get("downloads")], default=str, sort_keys=True)
+        years = district.navigation_years(self.content.budgets, db)
+        around = json.dumps([years, datapage.downloads(self.opendata, db, lang, self.catalogues)], default=str,
+                            sort_keys=True)
         key = self.pages.key(self.source_key(db, db.year), self.source_key(db, db.year - 1), db.slug, lang, around)
-        html, doc = self.pages.get(f"{key}.page"), self.pages.get(f"{key}.pdf") if self.budget.pdf else None
-        if html is None or (self.budget.pdf and doc is None):  # not in the cache: rendered and read back
-            html, doc, found = self.render_document(db, lang, context, folder, name)
-            problems = found
-            self.pages.put(f"{key}.page", html, what=f"{folder}index.html")
-            if doc is not None:
-                self.pages.put(f"{key}.pdf", doc, "pdf_html", what=name)
-        self.outputs[f"{folder}index.html"] = (html, context)
+        if self.pages.has(f"{key}.page") and (not self.budget.pdf or self.pages.has(f"{key}.pdf")):
+            self.outputs[page] = (partial(self.pages.text, f"{key}.page"), None, f"{key}.page")
+            if self.budget.pdf:
+                cached = self.pages.text(f"{key}.pdf")
+                self.pdf_jobs.append((name, pdf.Job(html=cached, out=Path(self.output_path) / name)))
+            return []
+        context = self.department_context(db, lang)
+        html, doc, problems = self.render_document(db, lang, context, folder, name)
+        self.pages.put(f"{key}.page", html, what=page)
+        if doc is not None:
+            self.pages.put(f"{key}.pdf", doc, "pdf_html", what=name)
+        self.outputs[page] = (html, context, f"{key}.page")
         if doc is not None:
             self.pdf_jobs.append((name, pdf.Job(html=doc, out=Path(self.output_path) / name)))
         return problems
@@ -79,26 +90,24 @@ class Incremental:
             root = Path(self.settings.get("PATH_ROOT", Path(self.path).parent)).resolve()
             self._sources = {}
             for d in self.content.budgets:
-                path = Path(d.source.path)
-                self._sources[(d.document.department.slug, d.year)] = path if path.is_absolute() else root / path
-        where = self._sources.get((db.document.department.slug, year))
+                path = Path(d.source_path)
+                self._sources[(d.department_slug, d.year)] = path if path.is_absolute() else root / path
+        where = self._sources.get((db.department_slug, year))
         return self.pages.file(where) if where else ""
 
-    def index_sources(self, template: str, variables: dict) -> list[str]:
+    def index_sources(self, page: IndexPage) -> list[str]:
         """The hashes of the budget files an index page shows: a search page none, a history page its
         document's files of every year, a year's pages that year's and the year before's, the rest every file."""
-        if template == "search":
+        if page.shows == "nothing":
             return []
-        if template == "history":
-            slug = variables["district"].slug
-            return sorted({self.source_key(db, db.year) for db in self.content.budgets if db.slug == slug})
-        return self.sources_of(variables.get("year"))
-
-    def sources_of(self, year: int | None) -> list[str]:
-        """The hashes of the budget files a year's documents are made of (that year's and the year
-        before's, which their figures compare with; None: every year), in order."""
-        years = (year, year - 1) if year is not None else None
-        return sorted({self.source_key(db, db.year) for db in self.content.budgets if years is None or db.year in years})
+        if self._shown is None:  # by slug and by year, once
+            self._shown = {}
+            for db in self.content.budgets:
+                self._shown.setdefault(("slug", db.slug), set()).add(self.source_key(db, db.year))
+                for year in (db.year, db.year + 1, None):
+                    self._shown.setdefault(("year", year), set()).add(self.source_key(db, db.year))
+        found = self._shown.get(("slug", page.slug) if page.shows == "slug" else ("year", page.year), set())
+        return sorted(found)
 
     def render_body(self, context: dict, path: str) -> Markup:
         """The document's sections (一–八), the same in the page and the PDF."""

@@ -28,9 +28,11 @@ import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from generator.catalogue import Catalogue
+from generator.compute.brief import Brief
 from generator.compute.budget import DepartmentBudget
 from generator.core import labels as lb
 from generator.core import vocab
@@ -44,7 +46,7 @@ from generator.reconcile.checks import Report
 LEVELS = {3: "类", 5: "款", 7: "项"}
 
 
-def folder(db: DepartmentBudget) -> str:
+def folder(db: DepartmentBudget | Brief) -> str:
     """The document's data folder, relative to the output folder: `data/2024/dept/`."""
     return f"data/{db.year}/{db.slug}/"
 
@@ -193,8 +195,9 @@ def reconciliation_json(db: DepartmentBudget, report: Report) -> dict[str, Any]:
 
 def dumps(data: Any, compact: bool = False) -> str:
     """JSON text: the data files (data.json, reconciliation.json: large, read by programs) `compact`, on one
-    line by the C encoder (an indent takes the pure-Python one, four times slower); the packages and the
-    schema (small, read by people) indented."""
+    line by the C encoder (an indent takes the pure-Python one, four times slower), and the site's
+    data/datapackage.json (every CSV of the site: megabytes in a district); a document's package and
+    the schema (small, read by people) indented."""
     if compact:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
@@ -259,9 +262,52 @@ def unpack(blob: bytes) -> dict[str, str | bytes] | None:
         return None
 
 
+class DocumentData:
+    """One document's data files: their names and sizes now, their bytes when they are written (a cached
+    document's are read from the cache only if the published build does not already have them: relink.py).
+    `token`: what the files are made of (the DataCache key), None without a cache."""
+
+    def __init__(self, listing: dict[str, Any], load: Callable[[], dict[str, str | bytes]], token: str | None = None):
+        self.listing, self._load, self.token = listing, load, token
+        self._files: dict[str, str | bytes] | None = None
+
+    @classmethod
+    def made(cls, db: DepartmentBudget, files: dict[str, str | bytes], token: str | None = None) -> DocumentData:
+        doc = cls(listing(db, files), lambda: files, token)
+        doc._files = files
+        return doc
+
+    @property
+    def names(self) -> list[str]:
+        return [name for name, _ in self.listing["sizes"]]
+
+    def size(self, name: str) -> int:
+        return dict(self.listing["sizes"])[name]
+
+    def files(self) -> dict[str, str | bytes]:
+        if self._files is None:
+            self._files = self._load()
+        return self._files
+
+    def file(self, name: str) -> str | bytes:
+        return self.files()[name]
+
+    def release(self) -> None:
+        """Let go of the bytes (read again if asked for)."""
+        self._files = None
+
+
+def listing(db: DepartmentBudget, files: dict[str, str | bytes]) -> dict[str, Any]:
+    """What the pages and the site package need of a document's files: names and sizes, and its CSVs'
+    resources in the site's data package."""
+    return {"sizes": [[name, size(content)] for name, content in files.items()], "tables": list(db.tables),
+            "site": packages.site_resources(db, list(db.tables))}
+
+
 class DataCache:
     """Each document's files in the page cache, under the hash of the build's version (PageCache.key) and
-    of its budget files (`source(db, year)`: the hash of the department's file of that year, "" if none)."""
+    of its budget files (`source(db, year)`: the hash of the department's file of that year, "" if none);
+    beside them, their listing (names, sizes), so a document whose files are not written is never read."""
 
     def __init__(self, pages: PageCache, source: Callable[[DepartmentBudget, int], str]):
         self.pages, self.source = pages, source
@@ -270,14 +316,26 @@ class DataCache:
     def key(self, db: DepartmentBudget) -> str:
         return self.pages.key("data", str(db.year), db.slug, db.kind, self.source(db, db.year), self.source(db, db.year - 1))
 
-    def files(self, db: DepartmentBudget, report: Report) -> dict[str, str | bytes]:
+    def document(self, db: DepartmentBudget, report: Callable[[], Report]) -> DocumentData:
+        key = self.key(db)
+        listed = self.pages.get_bytes(f"{key}.list")
+        if listed is not None:
+            with contextlib.suppress(ValueError, UnicodeDecodeError):
+                found = json.loads(listed)
+                self.hits += 1
+                return DocumentData(found, partial(self.files, db, report), key)
+        files = self.files(db, report)
+        doc = DocumentData.made(db, files, key)
+        self.pages.put_bytes(f"{key}.list", json.dumps(doc.listing, ensure_ascii=False).encode("utf-8"))
+        return doc
+
+    def files(self, db: DepartmentBudget, report: Callable[[], Report]) -> dict[str, str | bytes]:
         key = self.key(db)
         blob = self.pages.get_bytes(key)
         files = unpack(blob) if blob is not None else None
         if files is not None:
-            self.hits += 1
             return files
-        files = document_files(db, report)
+        files = document_files(db, report())
         self.generated += 1
         self.pages.put_bytes(key, pack(files))  # stored with the pages, once the build has verified
         return files
@@ -295,43 +353,58 @@ class DataCache:
 
 
 class OpenData:
-    """Every data file of the site (path below the output folder -> content), and each document's downloads."""
+    """Every data file of the site: each document's (`documents`: its folder and DocumentData) and the
+    site's own (`site_files`: path below the output folder -> content), and each document's downloads.
+    `catalogue_of(year)`: the catalogue in force for a year (default: a document's own)."""
 
-    def __init__(self, budgets: list[DepartmentBudget], report, cache: DataCache | None = None):
-        self.files: dict[str, str | bytes] = {}
+    def __init__(self, budgets: list[DepartmentBudget], report, cache: DataCache | None = None,
+                 catalogue_of: Callable[[int], Catalogue] | None = None):
+        self.site_files: dict[str, str | bytes] = {}
+        self.documents: dict[tuple[int, str], tuple[str, DocumentData]] = {}
         self.downloads: dict[tuple[int, str], list[Download]] = {}
         catalogues: dict[int, Catalogue] = {}
         for db in budgets:
             base = folder(db)
-            files = cache.files(db, report(db)) if cache is not None else document_files(db, report(db))
-            for name, content in files.items():
-                self.files[base + name] = content
-            self.downloads[(db.year, db.slug)] = self._downloads(db, files)
-            catalogues.setdefault(db.year, db.ledger.catalogue)
+            if cache is not None:
+                doc = cache.document(db, partial(report, db))
+            else:
+                doc = DocumentData.made(db, document_files(db, report(db)))
+            self.documents[(db.year, db.slug)] = (base, doc)
+            self.downloads[(db.year, db.slug)] = self._downloads(base, doc)
+            if db.year not in catalogues:
+                catalogues[db.year] = catalogue_of(db.year) if catalogue_of is not None else db.ledger.catalogue
         for year, cat in sorted(catalogues.items()):
             for kind in ("functional", "economic"):
-                self.files[f"data/catalogue/{year}/{kind}.csv"] = csv_text(dd.CATALOGUE, catalogue_rows(cat, kind))
-        self.files["data/schema/data.schema.json"] = dumps(packages.data_schema())
+                self.site_files[f"data/catalogue/{year}/{kind}.csv"] = csv_text(dd.CATALOGUE, catalogue_rows(cat, kind))
+        self.site_files["data/schema/data.schema.json"] = dumps(packages.data_schema())
         years = sorted(catalogues)
+        ordered = [self.documents[k][1] for k in sorted(self.documents)]
 
         def site() -> str:
-            return dumps(packages.site_package(budgets, years))
+            return dumps(packages.site_package([doc.listing["site"] for doc in ordered], years), compact=True)
 
         # every document's CSVs: made again when one of them changed
-        self.files["data/datapackage.json"] = site() if cache is None else cache.text(
-            ["datapackage.json", *map(str, years), *sorted(cache.key(db) for db in budgets)], site)
+        self.site_files["data/datapackage.json"] = site() if cache is None else cache.text(
+            ["datapackage.json", *map(str, years), *sorted(str(doc.token) for doc in ordered)], site)
+
+    @property
+    def files(self) -> dict[str, str | bytes]:
+        """Every file with its content (each document's read now)."""
+        out: dict[str, str | bytes] = {}
+        for base, doc in self.documents.values():
+            out.update((base + name, content) for name, content in doc.files().items())
+        return {**out, **self.site_files}
 
     @staticmethod
-    def _downloads(db: DepartmentBudget, files: dict[str, str | bytes]) -> list[Download]:
-        base = folder(db)
-        tables = sum(size(c) for n, c in files.items() if n.startswith("table-"))
-        out = [Download(dd.WORKBOOK, base + dd.WORKBOOK.path, size(files[dd.WORKBOOK.path])),
-               Download(dd.LINE_ITEMS, base + dd.LINE_ITEMS.path, size(files[dd.LINE_ITEMS.path])),
+    def _downloads(base: str, doc: DocumentData) -> list[Download]:
+        tables = sum(doc.size(n) for n in doc.names if n.startswith("table-"))
+        out = [Download(dd.WORKBOOK, base + dd.WORKBOOK.path, doc.size(dd.WORKBOOK.path)),
+               Download(dd.LINE_ITEMS, base + dd.LINE_ITEMS.path, doc.size(dd.LINE_ITEMS.path)),
                Download(dd.TABLES, base + "table-01.csv", tables,
-                        tuple((n, f"{base}table-{n}.csv") for n in db.tables)),
-               Download(dd.DATA_JSON, base + dd.DATA_JSON.path, size(files[dd.DATA_JSON.path])),
-               Download(dd.RECONCILIATION_JSON, base + dd.RECONCILIATION_JSON.path, size(files[dd.RECONCILIATION_JSON.path])),
-               Download(dd.PACKAGE, base + dd.PACKAGE.path, size(files[dd.PACKAGE.path]))]
+                        tuple((n, f"{base}table-{n}.csv") for n in doc.listing["tables"])),
+               Download(dd.DATA_JSON, base + dd.DATA_JSON.path, doc.size(dd.DATA_JSON.path)),
+               Download(dd.RECONCILIATION_JSON, base + dd.RECONCILIATION_JSON.path, doc.size(dd.RECONCILIATION_JSON.path)),
+               Download(dd.PACKAGE, base + dd.PACKAGE.path, doc.size(dd.PACKAGE.path))]
         return out
 
     def of(self, db: DepartmentBudget) -> list[Download]:

@@ -54,16 +54,21 @@ def document_package(db: DepartmentBudget, numbers: list[str]) -> dict[str, Any]
             "description": _text(dd.PACKAGE.description), "resources": resources}
 
 
-def site_package(budgets: list[DepartmentBudget], years: list[int]) -> dict[str, Any]:
-    """`data/datapackage.json`: every document's CSVs and the catalogue of each year, in one package."""
+def site_resources(db: DepartmentBudget, numbers: list[str]) -> list[dict[str, Any]]:
+    """One document's CSVs as resources of the site's data package."""
+    return document_resources(db, numbers, prefix=f"{db.year}-{db.file_stem}-", base=f"{db.year}/{db.slug}/",
+                              catalogue_resource=lambda kind, y=db.year: f"catalogue-{y}-{kind}")
+
+
+def site_package(documents: list[list[dict[str, Any]]], years: list[int]) -> dict[str, Any]:
+    """`data/datapackage.json`: every document's CSVs (`site_resources` of each, in (year, slug) order) and
+    the catalogue of each year, in one package."""
     resources = []
     for year in years:
         for kind in ("functional", "economic"):
             resources.append(resource(dd.CATALOGUE, f"catalogue-{year}-{kind}", f"catalogue/{year}/{kind}.csv"))
-    for db in sorted(budgets, key=lambda d: (d.year, d.slug)):
-        stem = f"{db.year}-{db.file_stem}-"
-        resources += document_resources(db, list(db.tables), prefix=stem, base=f"{db.year}/{db.slug}/",
-                                        catalogue_resource=lambda kind, y=db.year: f"catalogue-{y}-{kind}")
+    for found in documents:
+        resources += found
     return {"profile": PROFILE, "name": "budget-disclosure", "title": "部门预算公开数据 / Department budget disclosure data",
             "description": _text(dd.PACKAGE.description), "resources": resources}
 

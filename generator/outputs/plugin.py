@@ -18,6 +18,8 @@ import logging
 import os
 import sys
 from collections import defaultdict
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from jinja2 import Template, TemplateError
@@ -26,6 +28,7 @@ from pelican import signals
 from pelican.generators import Generator, PelicanTemplateNotFound
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 
+from generator import catalogue as catalogue_module
 from generator.cli import summary
 from generator.compute.budget import DepartmentBudget
 from generator.compute.phrasebook import phrasebooks
@@ -38,10 +41,10 @@ from generator.outputs.buildlog import BuildFailed, report, show_issues, stop
 from generator.outputs.cache import PageCache
 from generator.outputs.incremental import Incremental
 from generator.outputs.opendata import DataCache, OpenData
-from generator.outputs.rendered import _Rendered, template_issue
+from generator.outputs.rendered import IndexPage, _Rendered, template_issue
 from generator.pipeline import Content, display_path, load_content, page_removals
 from generator.present.i18n import Catalogues, other_languages
-from generator.present.render import View, department_url, pdf_download_name, pdf_name
+from generator.present.render import IndexView, View, department_url, pdf_download_name, pdf_name
 
 
 class BudgetGenerator(Incremental, Generator):
@@ -60,7 +63,7 @@ class BudgetGenerator(Incremental, Generator):
         books = phrasebooks(tuple(self.langs), tuple(self.catalogues.folders))
         self.content: Content = load_content(Path(self.path), root=root, budgets=self.budget.budgets(self.path),
                                              phrasebooks=books, profile=self.budget.profile,
-                                             cache=self.budget.cache_dir(self.path) / "compute")
+                                             cache=self.budget.cache_dir(self.path) / "compute", lazy=True)
         for page in self.all_pages():
             self.content.issues += page.sanitised
         self.content.issues.sort(key=sort_key)
@@ -69,13 +72,15 @@ class BudgetGenerator(Incremental, Generator):
         if report(self.content.issues, lang):  # warnings only: they stop the build only under --fatal warnings
             raise BuildFailed(summary(self.content.issues, lang))
 
-        # What generate_output writes: output path -> (the verified text, its template context).
-        self.outputs: dict[str, tuple[str, dict]] = {}
+        # What generate_output writes: output path -> (the verified text, or what reads it from the page cache;
+        # its template context, None for a cached page; its token: relink.py).
+        self.outputs: dict[str, tuple[str | Callable[[], str], dict | None, str | None]] = {}
         self.pdf_jobs: list[tuple[str, pdf.Job]] = []
         self.pages = PageCache.of(self.budget.cache_dir(self.path) / "pages", self.theme, Path(self.path),
                                   self.budget.budgets(self.path), self.settings)
         self.opendata = OpenData(self.content.budgets, self.content.report,  # data/: once per document, every language
-                                 DataCache(self.pages, self.source_key))
+                                 DataCache(self.pages, self.source_key),
+                                 lambda year: catalogue_module.load(year, Path(self.path)))
         problems: list[Issue] = []
         for db in self.content.budgets:
             for lang in self.langs:
@@ -122,15 +127,17 @@ class BudgetGenerator(Incremental, Generator):
         """Render the index pages (kept for generate_output; the district pages' figures read back), and
         the Markdown pages once in memory, so that a template mistake stops the build here, before anything is written."""
         problems = district.reconcile_district(self.content.budgets)
-        for path, name, variables in self.index_pages():
-            context = self.page_context(path, variables)
-            key = self.pages.key("index", path, *self.index_sources(name, variables))  # the files it shows
-            text = self.pages.get(key)
-            if text is None:
-                text = self.render(name, context, path)
-                problems += district.verify_page(variables, text, path)
-                self.pages.put(key, text, what=path)
-            self.outputs[path] = (text, context)
+        for page in self.index_pages():
+            key = self.pages.key("index", page.path, *self.index_sources(page))  # the files it shows
+            if self.pages.has(key):
+                self.outputs[page.path] = (partial(self.pages.text, key), None, key)
+                continue
+            variables = page.variables()
+            context = self.page_context(page.path, variables)
+            text = self.render(page.template, context, page.path)
+            problems += district.verify_page(variables, text, page.path)
+            self.pages.put(key, text, what=page.path)
+            self.outputs[page.path] = (text, context, key)
         if self.pages.get(key := self.pages.key("markdown pages")) is None:  # they are in the cache's version
             for page in self.context.get("pages", []):
                 for p in [page] + page.translations:
@@ -147,24 +154,30 @@ class BudgetGenerator(Incremental, Generator):
         unique = {id(p): p for p in found if hasattr(p, "sanitised")}
         return sorted(unique.values(), key=lambda p: p.source_path)
 
-    def index_pages(self) -> list[tuple[str, str, dict]]:
-        """(path, template, variables) of the landing page and the language and year indexes."""
+    def index_pages(self) -> list[IndexPage]:
+        """The landing page and the language, data, district and search pages (their variables made when rendered)."""
         by_year: dict[int, list[DepartmentBudget]] = defaultdict(list)
         for db in self.content.budgets:
             by_year[db.year].append(db)
         years = sorted(by_year, reverse=True)
-        pages = [("index.html", "landing", dict(**self.common(self.langs[0], "", ""), years=years, by_year=by_year,
-                                                langs=tuple(self.langs)))]
+
+        def landing() -> dict:
+            return dict(**self.common(self.langs[0], "", ""), years=years, by_year=by_year, langs=tuple(self.langs))
+
+        def lang_index(lang: str) -> dict:
+            return dict(**self.common(lang, f"{lang}/", f"{self.other[lang]}/"), years=years, by_year=by_year,
+                        views={(db.slug, db.year): IndexView(db.brief, lang, self.catalogues) for db in self.content.budgets})
+
+        def data(lang: str) -> dict:
+            return dict(**self.common(lang, f"{lang}/data/", f"{self.other[lang]}/data/"),
+                        **datapage.page(self.opendata, [db.brief for db in self.content.budgets], lang, self.catalogues))
+
+        pages = [IndexPage("index.html", "landing", landing)]
         for lang in self.langs:
-            other = self.other[lang]
-            pages.append((f"{lang}/index.html", "lang_index", dict(
-                **self.common(lang, f"{lang}/", f"{other}/"), years=years, by_year=by_year,
-                views={(db.slug, db.year): View(db, lang, self.content.report(db), self.catalogues)
-                       for db in self.content.budgets})))
-            pages.append((f"{lang}/data/index.html", "data", dict(**self.common(lang, f"{lang}/data/", f"{other}/data/"),
-                                                                  **datapage.page(self.opendata, self.content.budgets, lang,
-                                                                                  self.catalogues))))
-        return pages + district.district_pages(self) + search.pages(self)
+            pages.append(IndexPage(f"{lang}/index.html", "lang_index", partial(lang_index, lang)))
+            pages.append(IndexPage(f"{lang}/data/index.html", "data", partial(data, lang)))
+        searches = [IndexPage(path, name, partial(dict, v), "nothing") for path, name, v in search.pages(self)]
+        return pages + district.district_pages(self) + searches
 
     def common(self, lang: str, url: str, other_url: str) -> dict:
         return {
@@ -207,26 +220,46 @@ class BudgetGenerator(Incremental, Generator):
 
     # ---- writing
     def generate_output(self, writer):
-        for path, (text, context) in self.outputs.items():
-            self.write(writer, path, text, context)
-        for name, content in self.opendata.files.items():
+        for path, (text, context, token) in self.outputs.items():
+            self.write(writer, path, text, context, token)
+        for (_, _), (base, doc) in self.opendata.documents.items():
+            for name in doc.names:
+                token = f"{doc.token}/{name}" if doc.token else None
+                self.write(writer, base + name, partial(doc.file, name), token=token)
+            doc.release()  # written: its bytes are not kept for the rest of the build
+        for name, content in self.opendata.site_files.items():
             self.write(writer, name, content)
         for name, job in self.pdf_jobs:
             self.write(writer, name, job.cache_file)  # a hard link of the cache file (relink.py)
-        self.pages.report(sum(1 for r in getattr(self, "pdf_results", []) if not r.cached))
+        relinker = getattr(writer, "relinker", None)
+        if relinker is not None:
+            relinker.save()
+        loaded = [f"{db.year}/{db.slug}" for db in self.content.budgets if getattr(db, "loaded", False)]
+        self.pages.report(sum(1 for r in getattr(self, "pdf_results", []) if not r.cached), loaded)
 
-    def write(self, writer, name: str, content: str | bytes | Path, context: dict | None = None) -> None:
+    def write(self, writer, name: str, content: str | bytes | Path | Callable[[], str | bytes],
+              context: dict | None = None, token: str | None = None) -> None:
         """Every file of the budget site goes out here, `name` relative to the output folder: text
         through Pelican's writer (its checks, its log line, its content_written signal), bytes
         and files (the PDFs, from their cache) the same way beside it. An unchanged file is a
-        hard link of the published one (relink.py)."""
+        hard link of the published one (relink.py): with a `token` (what the file is made of), one
+        the published build made of the same token is linked without its bytes being made or read
+        (`content` may be a function that gives them)."""
         context = dict(self.context if context is None else context)
+        relinker = getattr(writer, "relinker", None) or relink.Relinker(Path(self.output_path), None)
+        path = sanitised_join(self.output_path, name)
+        if token is not None and relinker.reuse(name, token):
+            logging.getLogger("pelican.writers").info('Writing "%s"', path)
+            signals.content_written.send(path, context=context)
+            return
+        if callable(content):
+            content = content()
+        if token is not None:
+            relinker.made(name, token)
         if isinstance(content, str):
             writer.write_file(name, _Rendered(content), context, self.settings.get("RELATIVE_URLS", False))
             return
-        path = sanitised_join(self.output_path, name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        relinker = getattr(writer, "relinker", None) or relink.Relinker(Path(self.output_path), None)
         if isinstance(content, Path):
             relinker.copy(content, path)
         else:

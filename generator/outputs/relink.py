@@ -3,7 +3,13 @@
 Every build is a fresh folder of `.site/` (publish.py). A file the build writes whose bytes are
 the same as the same path of the published build (`previous`) becomes a hard link of that file
 instead of a new copy; a PDF is a hard link of its file in the PDF cache (`.cache/pdf/<hash>.pdf`).
-The comparison reads the previous file only when the sizes agree (no manifest to go stale).
+The comparison reads the previous file only when the sizes agree.
+
+A file written with a token (what it is made of: a page-cache key, a data file's key and name) is
+recorded in the build's manifest (`published.json` in the page cache: the build folder, and each
+file's token and size). The next build links a file whose token the manifest of the published
+build gives, at the same size, without making or reading its bytes at all: the same token, the same
+bytes (the caches are keyed so). A manifest of another build than the published one is not used.
 
 Every write goes to a new inode (a new name, or a temporary file renamed over the old one): a
 file shared with the published build or the cache is never changed in place, whatever happens.
@@ -19,6 +25,7 @@ links of the published ones once copied (`relink_static`); the search index: sea
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from pathlib import Path
 
@@ -26,20 +33,74 @@ from pelican.writers import FileOverwriteFailedError, Writer, logger
 
 from generator.outputs import publish
 
+MANIFEST = "published.json"
+
 
 class Relinker:
     """Writes into one build folder, linking what the previous build already has."""
 
-    def __init__(self, build: Path, previous: Path | None):
+    def __init__(self, build: Path, previous: Path | None, manifest: Path | None = None):
         self.build = Path(os.path.abspath(build))
         self.previous = previous
+        self.manifest = manifest  # where the manifest of the published build is, and this build's goes
         self.linked = 0
         self.written = 0
+        self.tokens: dict[str, str] = {}  # this build's files written with a token: name -> token
+        self._before: dict | None = None
 
     @classmethod
-    def of(cls, build: str | os.PathLike) -> Relinker:
+    def of(cls, build: str | os.PathLike, manifest: Path | None = None) -> Relinker:
         build = Path(build)
-        return cls(build, publish.previous_build(build))
+        return cls(build, publish.previous_build(build), manifest)
+
+    def _published(self) -> dict[str, list]:
+        """The published build's files by name: [token, size] (empty: no manifest of that build)."""
+        if self._before is None:
+            self._before = {}
+            if self.previous is not None and self.manifest is not None:
+                with contextlib.suppress(OSError, ValueError, TypeError):
+                    found = json.loads(self.manifest.read_text(encoding="utf-8"))
+                    if found.get("build") == str(self.previous) and isinstance(found.get("files"), dict):
+                        self._before = found["files"]
+        return self._before
+
+    def reuse(self, name: str, token: str) -> bool:
+        """`name` (below the build) as a link of the published build's file made of the same `token`."""
+        entry = self._published().get(name)
+        if self.previous is None or not isinstance(entry, list) or entry[:1] != [token]:
+            return False
+        old, path = self.previous / name, self.build / name
+        try:
+            if old.stat().st_size != entry[1]:
+                return False
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return False
+        if not self.link(old, path):
+            return False
+        self.tokens[name] = token
+        return True
+
+    def made(self, name: str, token: str) -> None:
+        """`name` was just written from `token` (recorded in this build's manifest)."""
+        self.tokens[name] = token
+
+    def save(self) -> None:
+        """This build's manifest, for the next build (a build that is not published: never used)."""
+        if self.manifest is None:
+            return
+        files = {}
+        for name, token in self.tokens.items():
+            with contextlib.suppress(OSError):
+                files[name] = [token, os.stat(self.build / name).st_size]
+        tmp = self.manifest.with_name(f"{self.manifest.name}.{os.getpid()}.tmp")
+        try:
+            self.manifest.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps({"build": str(self.build.resolve()), "files": files}), encoding="utf-8")
+            tmp.replace(self.manifest)
+        except OSError:  # a cache that cannot be written: the next build compares bytes instead
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
     def same_as_before(self, path: Path, data: bytes) -> Path | None:
         """The previous build's file at the same place, if its bytes are `data`."""
@@ -126,7 +187,7 @@ class LinkingWriter(Writer):
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
-        self.relinker = Relinker.of(output_path)
+        self.relinker = Relinker.of(output_path, manifest_path(settings or {}))
 
     def _open_w(self, filename, encoding, override=False):
         """Pelican's checks (a file written twice, `override`), as in pelican.writers.Writer._open_w."""
@@ -145,6 +206,18 @@ class LinkingWriter(Writer):
             self._overridden_files.add(filename)
         self._written_files.add(filename)
         return _Sink(self.relinker, filename, encoding)
+
+
+def manifest_path(settings: dict) -> Path | None:
+    """The manifest's place: the page cache of the build's cache folder (BUDGET_CACHE)."""
+    if "PATH" not in settings:
+        return None
+    from generator.core.settings import BudgetSettings
+
+    try:
+        return BudgetSettings.of(settings).cache_dir(settings["PATH"]) / "pages" / MANIFEST
+    except Exception:  # noqa: BLE001 — settings the build refuses anyway (plugin.start): no manifest
+        return None
 
 
 def get_writer(pelican):

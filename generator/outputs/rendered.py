@@ -4,6 +4,8 @@ the PDF, and a page rendered (and verified) before Pelican's writer writes it.""
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import TemplateSyntaxError
@@ -43,3 +45,18 @@ class _Rendered:
         return self.text
 
 
+
+
+@dataclass
+class IndexPage:
+    """An index page to write: its template's variables are made only when it is rendered (a page in
+    the cache needs none of them, so no document is loaded for it). `shows`, what its key is made of:
+    "year" (that year's budget files and the year before's), "slug" (a history page: its document's
+    files of every year), "all" (every budget file), "nothing" (a search page)."""
+
+    path: str
+    template: str
+    variables: Callable[[], dict]
+    shows: str = "all"
+    year: int | None = None
+    slug: str | None = None

@@ -1,9 +1,9 @@
 """What the district pages show: every document of a year side by side, the district's totals by
 function 类 and by source, and each document's history over the years in the content.
 
-All amounts are computed here from the computed budgets (table 01's total, the ledger's lines,
-last year's figures) in exact yuan; the pages print them in one unit, 万元, so that departments
-of different display units compare. Every figure a page prints is a named value of its
+All amounts are computed here from the documents' briefs (compute/brief.py: table 01's total, the
+ledger's lines by function and by source, last year's total) in exact yuan; the pages print them
+in one unit, 万元, so that departments of different display units compare. Every figure a page prints is a named value of its
 `Figures` (`row.<slug>.total`, `function.212`, `2025.change` …), shown through `Figures.show`
 as `<span data-d="name">`, and read back from the rendered page by outputs/district.py.
 """
@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
-from generator.compute.budget import DepartmentBudget
+from generator.compute.brief import Brief
 from generator.core import vocab
 from generator.core.labels import UNIT_NAMES
 from generator.core.money import ZERO, grouped, round_half_up, to_unit
@@ -72,40 +72,39 @@ def _share(part: Decimal, whole: Decimal) -> Decimal | None:
     return None if whole == ZERO else part * 100 / whole
 
 
-def total_of(db: DepartmentBudget) -> Decimal:
+def total_of(db: Brief) -> Decimal:
     """The document's total as table 01 prints it (收入总计), exact yuan."""
-    return db.tables["01"].cells()["01.inc.total.amount"]
+    return db.total
 
 
-def last_year_total(db: DepartmentBudget) -> Decimal | None:
-    figure = db.figures.get("last_year.total")
-    return figure.value if figure is not None else None
+def last_year_total(db: Brief) -> Decimal | None:
+    return db.last_year_total
 
 
-def by_function(dbs: list[DepartmentBudget]) -> dict[str, Decimal]:
+def by_function(dbs: list[Brief]) -> dict[str, Decimal]:
     """Σ of the ledger lines by function 类 (the first three digits), in code order."""
     out: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for db in dbs:
-        for line in db.ledger.lines:
-            out[line.function[:3]] += line.amount
+        for code, amount in db.functions.items():
+            out[code] += amount
     return dict(sorted(out.items()))
 
 
-def by_source(dbs: list[DepartmentBudget]) -> dict[str, Decimal]:
+def by_source(dbs: list[Brief]) -> dict[str, Decimal]:
     """Σ of the ledger lines by income source, in the order of table 01."""
     out: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for db in dbs:
-        for line in db.ledger.lines:
-            out[line.source] += line.amount
+        for key, amount in db.sources.items():
+            out[key] += amount
     order = vocab.source_keys()
     return {k: out[k] for k in sorted(out, key=lambda k: order.index(k) if k in order else len(order))}
 
 
-def function_name(dbs: list[DepartmentBudget], code: str, lang: str) -> str:
+def function_name(dbs: list[Brief], code: str, lang: str) -> str:
     for db in dbs:
-        entry = db.ledger.catalogue.functional.get(code)
-        if entry is not None:
-            return entry.zh if lang == "zh" else entry.en
+        names = db.classes.get(code)
+        if names is not None:
+            return names[0] if lang == "zh" else names[1]
     return code
 
 
@@ -113,14 +112,14 @@ def source_name(key: str, lang: str) -> str:
     return vocab.source(key).label(lang)
 
 
-def departments(dbs: list[DepartmentBudget]) -> list[DepartmentBudget]:
+def departments(dbs: list[Brief]) -> list[Brief]:
     """The 部门预算 documents (a 单位预算 is part of its department's total, never added again)."""
     return [db for db in dbs if db.kind == "department"]
 
 
 @dataclass
 class Row:
-    db: DepartmentBudget
+    db: Brief
     key: str  # the figure names' prefix: row.<slug>
     units: list[Row] = field(default_factory=list)  # a department's own 单位预算 rows
 
@@ -128,7 +127,7 @@ class Row:
 class YearIndex:
     """{lang}/{year}/index.html: every document of the year with its total, change and share."""
 
-    def __init__(self, year: int, dbs: list[DepartmentBudget]):
+    def __init__(self, year: int, dbs: list[Brief]):
         self.year = year
         self.figures = f = Figures()
         depts = departments(dbs)
@@ -149,7 +148,7 @@ class YearIndex:
                 rows[db.slug.split("/")[0]].units.append(self._row(db))
         self.rows = list(rows.values())
 
-    def _row(self, db: DepartmentBudget) -> Row:
+    def _row(self, db: Brief) -> Row:
         f, key = self.figures, f"row.{db.slug}"
         total, before = total_of(db), last_year_total(db)
         f.put(f"{key}.total", AMOUNT, total)
@@ -179,7 +178,7 @@ def bars(figures: Figures, items: list[tuple[str, str]]) -> list[Bar]:
 class Overview:
     """{lang}/{year}/overview/: the district's spending by function 类 and by source, all departments."""
 
-    def __init__(self, year: int, dbs: list[DepartmentBudget], lang: str):
+    def __init__(self, year: int, dbs: list[Brief], lang: str):
         self.year = year
         self.figures = f = Figures()
         depts = departments(dbs)
@@ -202,13 +201,13 @@ class Overview:
 class History:
     """{lang}/history/<slug>/: one document over every year in the content."""
 
-    def __init__(self, slug: str, dbs: list[DepartmentBudget], lang: str):
+    def __init__(self, slug: str, dbs: list[Brief], lang: str):
         self.slug = slug
         self.dbs = sorted(dbs, key=lambda d: d.year)
         self.latest = self.dbs[-1]
         self.figures = f = Figures()
         self.years = [db.year for db in self.dbs]
-        previous: dict[int, DepartmentBudget] = {db.year + 1: db for db in self.dbs}
+        previous: dict[int, Brief] = {db.year + 1: db for db in self.dbs}
         for db in self.dbs:
             total = total_of(db)
             before = total_of(previous[db.year]) if db.year in previous else last_year_total(db)
@@ -234,8 +233,8 @@ class History:
         self.unit = UNIT_NAMES[UNIT](lang)
 
 
-def documents_by_slug(dbs: list[DepartmentBudget]) -> dict[str, list[DepartmentBudget]]:
-    out: dict[str, list[DepartmentBudget]] = defaultdict(list)
+def documents_by_slug(dbs: list[Brief]) -> dict[str, list[Brief]]:
+    out: dict[str, list[Brief]] = defaultdict(list)
     for db in dbs:
         out[db.slug].append(db)
     return {slug: sorted(found, key=lambda d: d.year) for slug, found in sorted(out.items())}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from functools import cached_property
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -371,3 +372,16 @@ class View:
         if self.display.all_in_yuan(keys):
             return self.fmt(lb.YUAN_AMOUNT, amount=yuan_text(value))
         return self.display.side(value, keys, self.lang)
+
+
+class IndexView(View):
+    """A document as the index pages show it, from its brief (compute/brief.py): its names, kind,
+    total and unit; nothing that needs the document itself."""
+
+    def __init__(self, brief: Any, lang: str, catalogues: Catalogues | None = None):
+        super().__init__(brief, lang, None, catalogues)
+        self.brief = brief
+
+    @property
+    def total(self) -> str:
+        return self.cell(self.brief.total, "01")
