@@ -20,6 +20,11 @@ Two kinds of entry, both under `<cache>/<version>/<key[:2]>/`:
   last-year figures for next year's file: all `budget check` needs;
 - `<key>.build`: the computed `DepartmentBudget`s and their `Report`s (the build, `keep=True`).
 
+The build loads lazily (`lazy=True`): an unchanged file's documents are `Deferred`, with their identity
+and their brief (compute/brief.py, kept in the `.check` entry: what the index pages and the district's
+totals read), and the `.build` entry is unpickled only when something reads more of them (a page that is
+rendered again). So a rebuild after one edit loads that department's documents, not the district's.
+
 What does not belong to one file is worked out every time: duplicates (E204), the local catalogue's
 own issues (once per catalogue file), pages. So a warm run's issues equal a cold run's exactly.
 
@@ -35,6 +40,7 @@ would pile up).
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import hashlib
 import json
@@ -179,8 +185,9 @@ class _BuildEntry:
     def documents(self) -> dict:
         if self.value is None:
             found = self.store.get(self.key, ".build")
-            if found is None:  # removed or damaged since the run began: nothing else to fall back on
-                raise RuntimeError(f"compute cache entry {self.key} is gone; build again")
+            if found is None:  # removed or damaged since the build began: a fault of the cache (plugin.guard_writes)
+                raise FileNotFoundError(errno.ENOENT, "a compute cache entry went missing during the build",
+                                        str(self.store._path(self.key, ".build")))
             _, kept = found
             self.value = {db.slug: (db, report) for db, report in kept}
         return self.value
