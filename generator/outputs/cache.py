@@ -8,8 +8,10 @@ A rebuild renders only the pages whose inputs changed; the others are taken from
   local additions, profiles), Pelican's settings (but where the output goes), the versions of
   Pelican, Jinja2, Markdown and lxml;
 - for a document's page and its PDF's HTML: its budget file and, when there is one, the same
-  department's file of the year before (the narrative compares with it), its slug and language;
-- for an index page: every budget file (the indexes list every department with its figures).
+  department's file of the year before (the narrative compares with it), its slug and language,
+  the years it is published in and its data files' sizes;
+- for an index page: the budget files it shows (a year's pages: that year's and the year before's;
+  a history page: its document's of every year; the language index and landing page: all).
 
 So editing one department re-renders its documents' pages and PDFs' HTML and the indexes, and a
 rebuild with nothing changed renders no page. Only pages that were verified (read back) are
