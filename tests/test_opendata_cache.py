@@ -105,9 +105,9 @@ def test_nothing_is_stored_before_the_build_has_verified(content, tmp_path, call
 
 def test_a_damaged_cache_file_is_generated_again(content, tmp_path, calls):
     first, cache = build(content, tmp_path)
-    blobs = [p for p in tmp_path.rglob("*.bin") if not p.name.endswith(".list.bin")]
+    blobs = [p for p in tmp_path.rglob("*.bin") if not p.name.endswith((".list.bin", ".site.bin"))]
     assert len(blobs) == len(content.budgets) + 1  # and data/datapackage.json; beside each blob its listing
-    assert len(list(tmp_path.rglob("*.list.bin"))) == len(content.budgets)
+    assert len(list(tmp_path.rglob("*.list.bin"))) == len(list(tmp_path.rglob("*.site.bin"))) == len(content.budgets)
     stored = [cache.pages._path(cache.key(db), ".bin") for db in content.budgets[:2]]
     stored[0].write_bytes(stored[0].read_bytes()[:100])  # cut short
     stored[1].write_bytes(b"not a blob")
@@ -139,3 +139,11 @@ def test_a_csv_row_with_a_key_the_dictionary_lacks_is_an_error():
     assert od.csv_text(od.dd.CATALOGUE, [row]).startswith("\ufeff" + ",".join(od.dd.CATALOGUE.header) + "\r\n")
     with pytest.raises(ValueError, match="not in the data dictionary"):
         od.csv_text(od.dd.CATALOGUE, [{**row, "typo": "x"}])
+
+
+def test_the_site_package_made_from_each_documents_part_is_the_whole_package_encoded(content):
+    years = sorted({db.year for db in content.budgets})
+    ordered = sorted(content.budgets, key=lambda db: (db.year, db.slug))
+    whole = od.packages.site_package([od.packages.site_resources(db, list(db.tables)) for db in ordered], years)
+    assert od.packages.site_package_text([od.site_fragment(db) for db in ordered], years) == od.dumps(whole, compact=True)
+    assert od.packages.site_package_text([], []) == od.dumps(od.packages.site_package([], []), compact=True)

@@ -267,13 +267,15 @@ class DocumentData:
     document's are read from the cache only if the published build does not already have them: relink.py).
     `token`: what the files are made of (the DataCache key), None without a cache."""
 
-    def __init__(self, listing: dict[str, Any], load: Callable[[], dict[str, str | bytes]], token: str | None = None):
-        self.listing, self._load, self.token = listing, load, token
+    def __init__(self, listing: dict[str, Any], load: Callable[[], dict[str, str | bytes]], site: Callable[[], str],
+                 token: str | None = None):
+        self.listing, self._load, self.site, self.token = listing, load, site, token
         self._files: dict[str, str | bytes] | None = None
 
     @classmethod
     def made(cls, db: DepartmentBudget, files: dict[str, str | bytes], token: str | None = None) -> DocumentData:
-        doc = cls(listing(db, files), lambda: files, token)
+        site = site_fragment(db)
+        doc = cls(listing(db, files), lambda: files, lambda: site, token)
         doc._files = files
         return doc
 
@@ -298,10 +300,13 @@ class DocumentData:
 
 
 def listing(db: DepartmentBudget, files: dict[str, str | bytes]) -> dict[str, Any]:
-    """What the pages and the site package need of a document's files: names and sizes, and its CSVs'
-    resources in the site's data package."""
-    return {"sizes": [[name, size(content)] for name, content in files.items()], "tables": list(db.tables),
-            "site": packages.site_resources(db, list(db.tables))}
+    """What the pages need of a document's files: their names and sizes, and its tables."""
+    return {"sizes": [[name, size(content)] for name, content in files.items()], "tables": list(db.tables)}
+
+
+def site_fragment(db: DepartmentBudget) -> str:
+    """The document's CSVs as resources of the site's data package, as compact JSON (packages.site_package_text)."""
+    return dumps(packages.site_resources(db, list(db.tables)), compact=True).rstrip("\n")
 
 
 class DataCache:
@@ -323,11 +328,20 @@ class DataCache:
             with contextlib.suppress(ValueError, UnicodeDecodeError):
                 found = json.loads(listed)
                 self.hits += 1
-                return DocumentData(found, partial(self.files, db, report), key)
+                return DocumentData(found, partial(self.files, db, report), partial(self.site, db), key)
         files = self.files(db, report)
         doc = DocumentData.made(db, files, key)
         self.pages.put_bytes(f"{key}.list", json.dumps(doc.listing, ensure_ascii=False).encode("utf-8"))
+        self.pages.put_bytes(f"{key}.site", doc.site().encode("utf-8"))
         return doc
+
+    def site(self, db: DepartmentBudget) -> str:
+        """The document's part of the site's data package (read only when that is made again)."""
+        blob = self.pages.get_bytes(f"{self.key(db)}.site")
+        if blob is not None:
+            with contextlib.suppress(UnicodeDecodeError):
+                return blob.decode("utf-8")
+        return site_fragment(db)
 
     def files(self, db: DepartmentBudget, report: Callable[[], Report]) -> dict[str, str | bytes]:
         key = self.key(db)
@@ -381,7 +395,7 @@ class OpenData:
         ordered = [self.documents[k][1] for k in sorted(self.documents)]
 
         def site() -> str:
-            return dumps(packages.site_package([doc.listing["site"] for doc in ordered], years), compact=True)
+            return packages.site_package_text([doc.site() for doc in ordered], years)
 
         # every document's CSVs: made again when one of them changed
         self.site_files["data/datapackage.json"] = site() if cache is None else cache.text(

@@ -3,6 +3,7 @@ all generated from the data dictionary (datadict.py)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from generator.compute.budget import DepartmentBudget
@@ -71,6 +72,17 @@ def site_package(documents: list[list[dict[str, Any]]], years: list[int]) -> dic
         resources += found
     return {"profile": PROFILE, "name": "budget-disclosure", "title": "部门预算公开数据 / Department budget disclosure data",
             "description": _text(dd.PACKAGE.description), "resources": resources}
+
+
+def site_package_text(documents: list[str], years: list[int]) -> str:
+    """`site_package` as compact JSON (one line, ending in a newline), from each document's resources
+    already encoded (compact JSON lists, in (year, slug) order): the same text as encoding the whole
+    package, without decoding and encoding every document's part again."""
+    text = json.dumps(site_package([], years), ensure_ascii=False, separators=(",", ":"))
+    assert text.endswith("]}"), "resources must be the package's last field"
+    head, catalogues = text[:-2].rsplit('"resources":[', 1)
+    items = [part for part in [catalogues, *(d[1:-1] for d in documents)] if part]
+    return f'{head}"resources":[{",".join(items)}]}}\n'
 
 
 # ---------------------------------------------------------------- the JSON Schema of data.json

@@ -255,7 +255,7 @@ class BudgetGenerator(Incremental, Generator):
         if callable(content):
             content = content()
         if token is not None:
-            relinker.made(name, token)
+            relinker.made(name, token, len(content) if isinstance(content, bytes) else None)
         if isinstance(content, str):
             writer.write_file(name, _Rendered(content), context, self.settings.get("RELATIVE_URLS", False))
             return

@@ -45,7 +45,7 @@ class Relinker:
         self.manifest = manifest  # where the manifest of the published build is, and this build's goes
         self.linked = 0
         self.written = 0
-        self.tokens: dict[str, str] = {}  # this build's files written with a token: name -> token
+        self.tokens: dict[str, list] = {}  # this build's files written with a token: name -> [token, size or None]
         self._before: dict | None = None
 
     @classmethod
@@ -65,34 +65,42 @@ class Relinker:
         return self._before
 
     def reuse(self, name: str, token: str) -> bool:
-        """`name` (below the build) as a link of the published build's file made of the same `token`."""
+        """`name` (below the build) as a link of the published build's file made of the same `token`.
+        (Plain string paths: a district rebuild links tens of thousands of files this way.)"""
         entry = self._published().get(name)
         if self.previous is None or not isinstance(entry, list) or entry[:1] != [token]:
             return False
-        old, path = self.previous / name, self.build / name
+        old, path = os.path.join(self.previous, name), os.path.join(self.build, name)
         try:
-            if old.stat().st_size != entry[1]:
+            if os.stat(old).st_size != entry[1]:
                 return False
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(old, path)
+            except FileNotFoundError:  # its folder is not made yet
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                os.link(old, path)
+        except FileExistsError:
+            if not self.link(Path(old), Path(path)):
+                return False
         except OSError:
             return False
-        if not self.link(old, path):
-            return False
-        self.tokens[name] = token
+        else:
+            self.linked += 1
+        self.tokens[name] = [token, entry[1]]
         return True
 
-    def made(self, name: str, token: str) -> None:
-        """`name` was just written from `token` (recorded in this build's manifest)."""
-        self.tokens[name] = token
+    def made(self, name: str, token: str, size: int | None = None) -> None:
+        """`name` was just written from `token` (`size`: its bytes, if known), for this build's manifest."""
+        self.tokens[name] = [token, size]
 
     def save(self) -> None:
         """This build's manifest, for the next build (a build that is not published: never used)."""
         if self.manifest is None:
             return
         files = {}
-        for name, token in self.tokens.items():
+        for name, (token, size) in self.tokens.items():
             with contextlib.suppress(OSError):
-                files[name] = [token, os.stat(self.build / name).st_size]
+                files[name] = [token, size if size is not None else os.stat(os.path.join(self.build, name)).st_size]
         tmp = self.manifest.with_name(f"{self.manifest.name}.{os.getpid()}.tmp")
         try:
             self.manifest.parent.mkdir(parents=True, exist_ok=True)
