@@ -134,7 +134,8 @@ def rendered_count(cache: Path) -> str:
         stats = json.loads((cache / "pages" / "last-build.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return "render count not reported (no page cache)"
-    return f"rendered {stats['pages']} pages, {stats['pdf_html']} PDF HTML, {stats['pdfs']} PDFs"
+    return (f"rendered {stats['pages']} pages, {stats['pdf_html']} PDF HTML, {stats['pdfs']} PDFs; "
+            f"{len(stats.get('loaded', []))} unchanged documents loaded, {stats.get('pages_read', '?')} cached pages read")
 
 
 # ---- the floors in a child: one plain Jinja2 render of the same pages -------------------
