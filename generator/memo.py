@@ -40,7 +40,6 @@ would pile up).
 from __future__ import annotations
 
 import contextlib
-import errno
 import gc
 import hashlib
 import json
@@ -60,6 +59,7 @@ from generator.compute.brief import Brief
 from generator.compute.phrasebook import phrasebooks as default_phrasebooks
 from generator.core.diagnostics import ERROR, Issue, issue, sort_key
 from generator.core.settings import BudgetSettings
+from generator.deferred import BuildEntry, Deferred
 from generator.load.documents import documents, published
 from generator.load.profile import load_profile
 from generator.load.source import read_file
@@ -144,55 +144,6 @@ class Entry:
     kept: list[Brief] = field(default_factory=list)  # the brief of each published document, in order
 
 
-class Deferred:
-    """A document of an unchanged file in a lazy build (`cached_load(lazy=True)`): its identity now
-    (slug, year, kind, its department's slug, its file), the rest unpickled from the `.build` entry the
-    first time anything else of it is read. So a rebuild reads only the documents whose pages it makes."""
-
-    def __init__(self, entry: _BuildEntry, brief: Brief):
-        self._entry = entry
-        self.brief = brief
-        self.slug, self.year, self.kind = brief.slug, brief.year, brief.kind
-        self.department_slug, self.source_path, self.file_stem = brief.department_slug, brief.source_path, brief.file_stem
-
-    @property
-    def loaded(self) -> bool:
-        return self._entry.value is not None
-
-    def full(self):
-        """The computed DepartmentBudget."""
-        return self._entry.documents()[self.slug][0]
-
-    def report(self):
-        return self._entry.documents()[self.slug][1]
-
-    def __getattr__(self, name: str):  # only what the instance lacks: everything but the identity
-        if name.startswith("__") or name == "_entry":
-            raise AttributeError(name)
-        return getattr(self.full(), name)
-
-    def __repr__(self) -> str:
-        return f"Deferred({self.slug!r}, {self.year})"
-
-
-class _BuildEntry:
-    """One file's `.build` entry, read once for all its documents."""
-
-    def __init__(self, store: Store, key: str):
-        self.store, self.key = store, key
-        self.value: dict | None = None
-
-    def documents(self) -> dict:
-        if self.value is None:
-            found = self.store.get(self.key, ".build")
-            if found is None:  # removed or damaged since the build began: a fault of the cache (plugin.guard_writes)
-                raise FileNotFoundError(errno.ENOENT, "a compute cache entry went missing during the build",
-                                        str(self.store._path(self.key, ".build")))
-            _, kept = found
-            self.value = {db.slug: (db, report) for db, report in kept}
-        return self.value
-
-
 class Store:
     def __init__(self, folder: Path | None, version: str):
         self.folder = folder
@@ -246,9 +197,10 @@ class Store:
     def has(self, key: str | None, kind: str) -> bool:
         return key is not None and self.folder is not None and self._path(key, kind).is_file()
 
-    def put(self, key: str | None, kind: str, value) -> None:
+    def put(self, key: str | None, kind: str, value) -> bool:
+        """Store an entry; False if it could not be (no cache, or one that cannot be written)."""
         if key is None or self.folder is None:
-            return
+            return False
         path = self._path(key, kind)
         self.used.add(path)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
@@ -261,6 +213,8 @@ class Store:
             log.info("compute cache: %s not stored (%s)", path, exc)
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
+            return False
+        return True
 
     def prune(self, days: int = CACHE_DAYS) -> None:
         if self.folder is None:
@@ -289,6 +243,8 @@ def cached_load(content: Path, root: Path | None, files: list[Path], phrasebooks
 
     default = profile or BudgetSettings().profile
     store = Store(folder, version(content, phrasebooks, default))
+    if lazy:  # documents are let go and read again: never frozen (a frozen cycle is never collected)
+        store.freezes = False
 
     def prepare(path: Path, shown: str):
         """Read, parse, validate one file: its Entry (before compute) and what compute needs."""
@@ -369,7 +325,7 @@ def cached_load(content: Path, root: Path | None, files: list[Path], phrasebooks
             if not entry.ok:
                 continue
             if deferred:
-                build = _BuildEntry(store, key)
+                build = BuildEntry(store, key)
                 for slug, year, values in entry.previous:
                     computed[(slug, year)] = Previous(year, values)
                 for brief in entry.kept:
@@ -418,8 +374,13 @@ def cached_load(content: Path, root: Path | None, files: list[Path], phrasebooks
             entry.kept = [db.brief for db, _ in kept]
             issues += found
             store.put(key, ".check", entry)
-            if keep:
-                store.put(key, ".build", (dbs, kept))
+            if keep and store.put(key, ".build", (dbs, kept)) and lazy:  # stored: let go of it once it is used
+                build = BuildEntry(store, key, {db.slug: (db, report) for db, report in kept})
+                budgets[len(budgets) - len(kept):] = deferred_docs = [Deferred(build, db.brief) for db, _ in kept]
+                for doc in deferred_docs:
+                    reports[(doc.slug, doc.year)] = doc
+                for slug, year, values in entry.previous:  # what next year's file reads of them
+                    computed[(slug, year)] = Previous(year, values)
         if not keep and (entry.department, entry.year + 1) not in wanted:
             for slug in entry.docs:
                 computed.pop((slug, entry.year), None)

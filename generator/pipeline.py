@@ -38,7 +38,7 @@ class Content:
 
     def report(self, db: DepartmentBudget) -> Report:
         found = self.reports[(db.slug, db.year)]
-        return found if isinstance(found, Report) else found.report()  # a memo.Deferred document: read now
+        return found if isinstance(found, Report) else found.report()  # a deferred document (generator.deferred): read now
 
     def failed(self, strict: bool = False) -> bool:
         return any(strict or i.severity == ERROR for i in self.issues)
@@ -86,7 +86,7 @@ def load_content(content: Path, root: Path | None = None, budgets: Path | None =
     reconciled, unless next year's file of its department needs it (its last-year figures).
 
     `cache`: the compute cache's folder (generator.memo): unchanged files are not read again; the same result.
-    `lazy` (with `cache`): their documents are `memo.Deferred`, unpickled only when more than their identity is read."""
+    `lazy` (with `cache`): their documents are `deferred.Deferred`, unpickled only when more than their identity is read."""
     if cache is not None:
         from generator.memo import cached_load
 

@@ -303,7 +303,7 @@ def test_a_name_typed_like_a_formula_stays_text(tmp_path):
 
     from conftest import make_content, seed_text
 
-    from generator.outputs.opendata import OpenData
+    from generator.outputs.datafiles import OpenData
     from generator.pipeline import load_content
 
     hostile = '=HYPERLINK("http://example.invalid","点击")'

@@ -5,7 +5,7 @@ of the site. A rebuild after one budget file changed renders them again, and if 
 every document for that, it would cost as much as a full build at district scale. So each
 document leaves a `Brief` (a few hundred bytes: its names, its display rule, its total, last
 year's total, its money by function 类 and by source), which the compute cache keeps beside the
-file's entry (generator.memo); a document that is not loaded (memo.Deferred) still has its brief.
+file's entry (generator.memo); a document that is not loaded (deferred.Deferred) still has its brief.
 
 `DepartmentBudget.brief` makes one from the computed document; every index page reads briefs only,
 so the same pages come out whether the documents were loaded or not.

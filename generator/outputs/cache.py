@@ -88,11 +88,14 @@ class PageCache:
     def __init__(self, folder: Path, version: str):
         self.folder = folder
         self.version = version
-        self.pending: dict[str, str | bytes] = {}
+        # what this build stored, by key: its staged file (written at once, so that a district's pages are
+        # not all held in memory; renamed into place by commit()), or the text itself where it could not be
+        self.pending: dict[str, Path | str | bytes] = {}
         self.used: set[str] = set()
         self.rendered = {"pages": 0, "pdf_html": 0}
         self.reused = 0
         self.read = 0  # cached pages whose text was read (the rest were linked from the published build)
+        self.own: set[str] = set()  # what this build stored
         self.renders: list[str] = []  # what this build rendered, in order
         self._files: dict[Path, str] = {}
 
@@ -144,57 +147,88 @@ class PageCache:
         return True
 
     def text(self, key: str) -> str:
-        """A page `has()` found; an OSError if it has gone since (the build stops: a file-system fault)."""
-        self.read += 1
-        return self._path(key).read_text(encoding="utf-8")
+        """A page `has()` found or this build stored; an OSError if it has gone since (the build stops: a
+        file-system fault)."""
+        staged = self.pending.get(key)
+        if isinstance(staged, str):
+            return staged
+        if key not in self.own:
+            self.read += 1  # a cached page, not one this build rendered
+        return (staged if isinstance(staged, Path) else self._path(key)).read_text(encoding="utf-8")
 
     def get_bytes(self, key: str) -> bytes | None:
         """Stored bytes (not a page: not counted), e.g. a document's data files (opendata.py)."""
-        path = self._path(key, ".bin")
+        staged = self.pending.get(key)
+        if isinstance(staged, bytes):
+            return staged
+        path = staged if isinstance(staged, Path) else self._path(key, ".bin")
         try:
             data = path.read_bytes()
         except OSError:
             return None
         self.used.add(key)
-        with contextlib.suppress(OSError):
-            os.utime(path)
+        if staged is None:
+            with contextlib.suppress(OSError):
+                os.utime(path)
         return data
 
     def put_bytes(self, key: str, data: bytes) -> None:
-        """Bytes to store with the pages at commit() (not counted as a rendered page)."""
-        self.pending[key] = data
-        self.used.add(key)
+        """Bytes to store with the pages (not counted as a rendered page)."""
+        self._stage(key, data)
 
     def put(self, key: str, text: str, kind: str = "pages", what: str = "") -> None:
-        """A page just rendered (`what`: its output path); stored by commit() once the whole build has verified."""
+        """A page just rendered (`what`: its output path); stored for good by commit() once the whole build
+        has verified (until then under a temporary name: `text()` reads it back)."""
         self.rendered[kind] += 1
         self.renders.append(what)
-        self.pending[key] = text
+        self._stage(key, text)
+
+    def _stage(self, key: str, content: str | bytes) -> None:
         self.used.add(key)
+        self.own.add(key)
+        path = self._path(key, ".bin" if isinstance(content, bytes) else ".html")
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                tmp.write_bytes(content)
+            else:
+                tmp.write_text(content, encoding="utf-8")
+        except OSError as exc:  # a cache that cannot be written: kept in memory for this build, not stored
+            log.info("page cache: %s not stored (%s)", path, exc)
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            self.pending[key] = content
+            return
+        self.pending[key] = tmp
 
     def commit(self) -> None:
-        for key, text in self.pending.items():
-            path = self._path(key, ".bin" if isinstance(text, bytes) else ".html")
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                if isinstance(text, bytes):
-                    tmp.write_bytes(text)
-                else:
-                    tmp.write_text(text, encoding="utf-8")
-                tmp.replace(path)
-            except OSError as exc:  # a cache that cannot be written makes the next build slower, no worse
-                log.info("page cache: %s not stored (%s)", path, exc)
-                with contextlib.suppress(OSError):
-                    tmp.unlink(missing_ok=True)
-        self.pending.clear()
+        """Store what this build rendered (it has verified)."""
+        for staged in self.pending.values():
+            if isinstance(staged, Path):
+                try:
+                    staged.replace(staged.with_name(staged.name.rsplit(".", 2)[0]))
+                except OSError as exc:
+                    log.info("page cache: %s not stored (%s)", staged, exc)
+        self.pending = {k: v for k, v in self.pending.items() if not isinstance(v, Path)}  # what stays in memory
         self._prune()
+
+    def discard(self) -> None:
+        """A build that failed stores nothing."""
+        for staged in self.pending.values():
+            if isinstance(staged, Path):
+                with contextlib.suppress(OSError):
+                    staged.unlink()
+        self.pending.clear()
 
     def _prune(self, days: int = CACHE_DAYS) -> None:
         cutoff = time.time() - days * 86400
         with contextlib.suppress(OSError):
             for path in [*self.folder.glob("*/*.html"), *self.folder.glob("*/*.bin")]:
                 if path.stem not in self.used and path.stat().st_mtime < cutoff:
+                    path.unlink(missing_ok=True)
+            for path in self.folder.glob("*/*.tmp"):  # staged by a build that was killed
+                if path.stat().st_mtime < time.time() - 86400:
                     path.unlink(missing_ok=True)
 
     def report(self, pdfs: int, loaded: list[str] | None = None) -> dict:

@@ -11,7 +11,8 @@ from generator.compute.budget import DepartmentBudget
 from generator.core import vocab
 from generator.core.labels import Label
 from generator.outputs import datadict as dd
-from generator.outputs.opendata import Download, OpenData, folder, size
+from generator.outputs.datafiles import Download, OpenData
+from generator.outputs.opendata import folder, size
 from generator.outputs.packages import data_schema, schema_fields
 
 

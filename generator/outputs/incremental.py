@@ -46,7 +46,7 @@ class Incremental:
     def document_outputs(self, db: DepartmentBudget, lang: str) -> list[Issue]:
         """A document's page and PDF HTML in one language, from the cache or rendered and read back.
         A cached page is not read here (its text is read only if it is written: relink.py), and its
-        document is not loaded (memo.Deferred): its key needs only what other files decide."""
+        document is not loaded (deferred.Deferred): its key needs only what other files decide."""
         folder = department_url(lang, db.year, db.slug)
         name, page = f"{folder}{pdf_name(db, lang)}", f"{folder}index.html"
         # the page also shows what other files decide: the years it is published in, its data files
@@ -65,7 +65,7 @@ class Incremental:
         self.pages.put(f"{key}.page", html, what=page)
         if doc is not None:
             self.pages.put(f"{key}.pdf", doc, "pdf_html", what=name)
-        self.outputs[page] = (html, context, f"{key}.page")
+        self.outputs[page] = (partial(self.pages.text, f"{key}.page"), None, f"{key}.page")  # read back when written
         if doc is not None:
             self.pdf_jobs.append((name, pdf.Job(html=doc, out=Path(self.output_path) / name)))
         return problems

@@ -39,8 +39,8 @@ from generator.core.settings import BudgetSettings, SettingsError
 from generator.outputs import datapage, district, faults, pdf, relink, search, shard
 from generator.outputs.buildlog import BuildFailed, report, show_issues, stop
 from generator.outputs.cache import PageCache
+from generator.outputs.datafiles import DataCache, OpenData
 from generator.outputs.incremental import Incremental
-from generator.outputs.opendata import DataCache, OpenData
 from generator.outputs.rendered import IndexPage, _Rendered, template_issue
 from generator.pipeline import Content, display_path, load_content, page_removals
 from generator.present.i18n import Catalogues, other_languages
@@ -78,20 +78,33 @@ class BudgetGenerator(Incremental, Generator):
         self.pdf_jobs: list[tuple[str, pdf.Job]] = []
         self.pages = PageCache.of(self.budget.cache_dir(self.path) / "pages", self.theme, Path(self.path),
                                   self.budget.budgets(self.path), self.settings)
-        self.opendata = OpenData(self.content.budgets, self.content.report,  # data/: once per document, every language
-                                 DataCache(self.pages, self.source_key),
-                                 lambda year: catalogue_module.load(year, Path(self.path)))
-        problems: list[Issue] = []
-        for db in self.content.budgets:
-            for lang in self.langs:
-                problems += self.document_outputs(db, lang)
-        problems += self.render_indexes()
-        if problems:
-            stop(problems, self.budget.messages_lang)
+        try:
+            self.document_pages()
+        except BaseException:
+            self.pages.discard()  # a failed build stores nothing
+            raise
         self.pages.commit()
         if self.pdf_jobs:
             self.prepare_pdfs()
         self.context["budgets"] = self.content.budgets
+
+    def document_pages(self) -> None:
+        """Each document's data files and pages, one document at a time: a document read from the compute
+        cache is let go once done (deferred.Deferred), so a district's documents are never all in memory. Then
+        the indexes. Any problem stops the build here."""
+        self.opendata = OpenData([], self.content.report, DataCache(self.pages, self.source_key),  # data/: once per document
+                                 lambda year: catalogue_module.load(year, Path(self.path)))
+        problems: list[Issue] = []
+        for db in self.content.budgets:
+            self.opendata.add(db)
+            for lang in self.langs:
+                problems += self.document_outputs(db, lang)
+            if hasattr(db, "release"):
+                db.release()
+        self.opendata.finish()
+        problems += self.render_indexes()
+        if problems:
+            stop(problems, self.budget.messages_lang)
 
     def prepare_pdfs(self) -> None:
         """Render the PDFs (or find them in the cache) before anything is written."""
@@ -137,7 +150,7 @@ class BudgetGenerator(Incremental, Generator):
             text = self.render(page.template, context, page.path)
             problems += district.verify_page(variables, text, page.path)
             self.pages.put(key, text, what=page.path)
-            self.outputs[page.path] = (text, context, key)
+            self.outputs[page.path] = (partial(self.pages.text, key), None, key)
         if self.pages.get(key := self.pages.key("markdown pages")) is None:  # they are in the cache's version
             for page in self.context.get("pages", []):
                 for p in [page] + page.translations:
