@@ -40,6 +40,9 @@ class BudgetSettings(BaseModel):
     dir: str = Field("budgets", min_length=1)  # the budget files' folder, under PATH
     profile: str = Field("shanghai-jiading", min_length=1)  # the district format of budgets that name none
     search: bool = True  # index the written site with Pagefind and publish a search page per language
+    # the search index in this many parts (a power of two), each indexed on its own (search.py);
+    # None: one part per ~SHARD_PAGES document pages, so that an edit re-indexes one part
+    search_shards: int | None = Field(None, ge=1, le=64)
     # the site's languages {code: {"html": lang attribute, "name": …}} and extra catalogue folders;
     # generator/i18n.py reads them (None: zh and en)
     languages: dict[str, dict[str, str]] | None = None

@@ -141,7 +141,7 @@ class BudgetGenerator(Incremental, Generator):
         the Markdown pages once in memory, so that a template mistake stops the build here, before anything is written."""
         problems = district.reconcile_district(self.content.budgets)
         for page in self.index_pages():
-            key = self.pages.key("index", page.path, *self.index_sources(page))  # the files it shows
+            key = self.pages.key("index", page.path, *self.index_sources(page), *page.key)  # the files it shows
             if self.pages.has(key):
                 self.outputs[page.path] = (partial(self.pages.text, key), None, key)
                 continue
@@ -189,7 +189,8 @@ class BudgetGenerator(Incremental, Generator):
         for lang in self.langs:
             pages.append(IndexPage(f"{lang}/index.html", "lang_index", partial(lang_index, lang)))
             pages.append(IndexPage(f"{lang}/data/index.html", "data", partial(data, lang)))
-        searches = [IndexPage(path, name, partial(dict, v), "nothing") for path, name, v in search.pages(self)]
+        searches = [IndexPage(path, name, partial(dict, v), "nothing", key=tuple(v["bundles"]))
+                    for path, name, v in search.pages(self)]
         return pages + district.district_pages(self) + searches
 
     def common(self, lang: str, url: str, other_url: str) -> dict:

@@ -60,3 +60,4 @@ class IndexPage:
     shows: str = "all"
     year: int | None = None
     slug: str | None = None
+    key: tuple[str, ...] = ()  # what else its key is made of

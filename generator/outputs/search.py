@@ -16,6 +16,15 @@ A build whose HTML pages are all the published build's (the same paths, every on
 of the published file: relink.py) does not run Pagefind: it links the published pagefind/ into
 itself. The stamp in the cache folder (`search.json`: the build, Pagefind's version and command
 line, the digest of the page paths) says what the last index was made from.
+
+A district's index is made in parts (shards), so that an edit re-indexes one part, not the whole
+site: each document page belongs to the part of its department (a hash of the slug, so a
+department's pages of every year and language, and its units', are in one part); each part is
+indexed by its own Pagefind run over hard links of its pages (`pagefind/` the first, with the UI,
+`pagefind/s01/` … the others), and the search page merges them in the browser (Pagefind's
+`mergeIndex`). A part whose pages are all the published build's is linked, not indexed again. The
+number of parts is a power of two, one per about SHARD_PAGES document pages (BUDGET_SEARCH_SHARDS
+sets it): a small site has one, indexed as a whole as above.
 """
 
 from __future__ import annotations
@@ -26,12 +35,15 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from generator.core.diagnostics import Location, issue
 from generator.core.settings import BudgetSettings
@@ -40,6 +52,9 @@ from generator.outputs.buildlog import stop
 
 BUNDLE = "pagefind"  # the index and UI, below the output folder
 TIMEOUT = 600
+SHARD_PAGES = 150  # document pages a part of the index has, about
+MAX_SHARDS = 64
+_DOCUMENT = re.compile(r"^[^/]+/\d{4}/([^/]+)/")  # {lang}/{year}/{department}/…: a document's page
 STAMP = "search.json"  # in the cache folder: what the last build's index was made from
 
 log = logging.getLogger(__name__)
@@ -50,11 +65,37 @@ def search_url(lang: str) -> str:
 
 
 def pages(gen) -> list[tuple[str, str, dict]]:
-    """(path, template, variables) of each language's search page; none without search."""
+    """(path, template, variables) of each language's search page; none without search. `bundles`: the
+    other parts of the index the page merges (they are in the page, so its cache key)."""
     if not gen.budget.search:
         return []
-    return [(f"{search_url(lang)}index.html", "search", gen.common(lang, search_url(lang), search_url(gen.other[lang])))
-            for lang in gen.langs]
+    count = shard_count(len(gen.content.budgets) * len(gen.langs), gen.budget.search_shards)
+    merged = [bundle(i) for i in range(1, count)]
+    return [(f"{search_url(lang)}index.html", "search", {**gen.common(lang, search_url(lang), search_url(gen.other[lang])),
+                                                         "bundles": merged}) for lang in gen.langs]
+
+
+def shard_count(pages: int, setting: int | None = None) -> int:
+    """How many parts the index of `pages` document pages is made in: a power of two."""
+    if setting:
+        return setting
+    count = 1
+    while count < MAX_SHARDS and pages > count * SHARD_PAGES:
+        count *= 2
+    return count
+
+
+def shard_of(page: str, count: int) -> int | None:
+    """The part a page belongs to (None: not a document page, so not indexed)."""
+    found = _DOCUMENT.match(page)
+    if found is None or found[1] == "overview":  # the district overview: not a document (E448 keeps the name)
+        return None
+    return int.from_bytes(hashlib.sha256(found[1].encode()).digest()[:4], "big") % count
+
+
+def bundle(shard: int) -> str:
+    """A part's folder below the site."""
+    return BUNDLE if shard == 0 else f"{BUNDLE}/s{shard:02d}"
 
 
 def command(site: Path) -> list[str]:
@@ -70,19 +111,24 @@ def index(pelican) -> None:
     shutil.rmtree(site / BUNDLE, ignore_errors=True)  # a build in place (`pelican content`) leaves no stale index
     real = site.resolve()
     pages = html_pages(site)
-    stamp = {"pagefind": _version(), "command": command(Path("SITE"))[1:], "pages": _paths_digest(pages)}
+    documents = [p for p in pages if shard_of(p, 1) is not None]
+    count = shard_count(len(documents), budget.search_shards)
     previous = publish.previous_build(real)
     stamps = budget.cache_dir(pelican.settings["PATH"]) / STAMP if "PATH" in pelican.settings else None
     started = time.perf_counter()
-    if previous is not None and stamps is not None and reuse(site, previous, pages, {**stamp, "build": str(previous)},
-                                                             stamps):
-        log.info("search: the index of %s reused (no page changed)", previous)
+    if count == 1:
+        stamp = {"pagefind": _version(), "command": command(Path("SITE"))[1:], "pages": _paths_digest(pages)}
+        if previous is not None and stamps is not None and reuse(site, previous, pages, {**stamp, "build": str(previous)},
+                                                                 stamps):
+            log.info("search: the index of %s reused (no page changed)", previous)
+        else:
+            if stamps is not None:
+                with contextlib.suppress(OSError):
+                    stamps.unlink()
+            run_pagefind(site, budget)
+            log.info("search: %d pages indexed in %.1f s", len(pages), time.perf_counter() - started)
     else:
-        if stamps is not None:
-            with contextlib.suppress(OSError):
-                stamps.unlink()
-        run_pagefind(site, budget)
-        log.info("search: %d pages indexed in %.1f s", len(pages), time.perf_counter() - started)
+        stamp = index_shards(site, previous, documents, count, budget, stamps)
     if stamps is None:
         return
     with contextlib.suppress(OSError):  # a cache that cannot be written: the next build indexes again
@@ -90,6 +136,97 @@ def index(pelican) -> None:
         tmp = stamps.with_name(f"{STAMP}.{os.getpid()}.tmp")
         tmp.write_text(json.dumps({**stamp, "build": str(real)}), encoding="utf-8")
         tmp.replace(stamps)
+
+
+def index_shards(site: Path, previous: Path | None, documents: list[str], count: int, budget: BudgetSettings,
+                 stamps: Path | None) -> dict:
+    """Each part of the index: linked from the published build if its pages are the same, else indexed
+    (two Pagefind runs at a time); the stamp of what each part was made from."""
+    parts: dict[int, list[str]] = {i: [] for i in range(count)}
+    for page in documents:
+        parts[shard_of(page, count) or 0].append(page)
+    stamp: dict[str, Any] = {"pagefind": _version(), "command": shard_command(Path("SITE"), Path("OUT"))[1:], "count": count,
+             "shards": {str(i): _paths_digest(found) for i, found in parts.items()}}
+    try:
+        before = json.loads(stamps.read_text(encoding="utf-8")) if stamps is not None and previous is not None else {}
+    except (OSError, ValueError):
+        before = {}
+    same = previous is not None and all(before.get(k) == stamp[k] for k in ("pagefind", "command", "count")) \
+        and before.get("build") == str(previous)
+    todo = [i for i, found in parts.items()
+            if not (same and before.get("shards", {}).get(str(i)) == stamp["shards"][str(i)]
+                    and previous is not None and link_shard(site, previous, i, found))]
+    started = time.perf_counter()
+    if todo:
+        run_shards(site, {i: parts[i] for i in todo}, budget)
+    log.info("search: %d of %d parts indexed (%d pages) in %.1f s", len(todo), count,
+             sum(len(parts[i]) for i in todo), time.perf_counter() - started)
+    return stamp
+
+
+def link_shard(site: Path, previous: Path, shard: int, found: list[str]) -> bool:
+    """The published build's part `shard` linked into `site`, if its pages are the published ones."""
+    old = previous / bundle(shard)
+    try:
+        if not (old / "pagefind-entry.json").is_file():
+            return False
+        if not all(os.path.samestat(os.stat(site / p), os.stat(previous / p)) for p in found):
+            return False
+        for folder, subdirs, files in os.walk(old):
+            if shard == 0 and Path(folder) == old:
+                subdirs[:] = [d for d in subdirs if not re.fullmatch(r"s\d\d", d)]  # the other parts
+            target = site / bundle(shard) / os.path.relpath(folder, old)
+            target.mkdir(parents=True, exist_ok=True)
+            for name in files:
+                try:
+                    os.link(os.path.join(folder, name), target / name)
+                except OSError:
+                    shutil.copy2(os.path.join(folder, name), target / name)
+    except (OSError, ValueError):
+        shutil.rmtree(site / bundle(shard), ignore_errors=True)
+        return False
+    return True
+
+
+def shard_command(tree: Path, out: Path) -> list[str]:
+    return [sys.executable, "-m", "pagefind", "--site", str(tree), "--output-path", str(out), "--silent"]
+
+
+def run_shards(site: Path, parts: dict[int, list[str]], budget: BudgetSettings) -> None:
+    """Pagefind over each part (a tree of hard links of its pages beside the build), two at a time; a
+    failure stops the build (E449)."""
+    with tempfile.TemporaryDirectory(prefix=".search-", dir=site.resolve().parent) as tmp:
+        runs = []
+        for shard, found in sorted(parts.items()):
+            tree = Path(tmp) / f"s{shard:02d}"
+            for page in found:
+                (tree / page).parent.mkdir(parents=True, exist_ok=True)
+                os.link(site / page, tree / page)
+            if not found:  # a part no department fell into: an empty index, so the page can merge it
+                (tree / "index.html").parent.mkdir(parents=True, exist_ok=True)
+                (tree / "index.html").write_text("<html lang=\"zh\"><body data-pagefind-body></body></html>")
+            runs.append((shard, shard_command(tree, site.resolve() / bundle(shard))))
+        problems = []
+        for start in range(0, len(runs), 2):
+            batch = [(shard, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+                     for shard, cmd in runs[start:start + 2]]
+            for shard, proc in batch:
+                try:
+                    out, _ = proc.communicate(timeout=TIMEOUT)
+                except subprocess.TimeoutExpired as exc:
+                    proc.kill()
+                    problems.append(str(exc))
+                    continue
+                entry = site / bundle(shard) / "pagefind-entry.json"
+                if proc.returncode != 0 or not entry.is_file():
+                    problems.append((out or "").strip()[-2000:] or f"exit {proc.returncode}")
+                    continue
+                try:
+                    steady(entry)
+                except ValueError as exc:
+                    problems.append(f"{entry}: {exc}")
+    if problems:
+        stop([issue("E449", Location(str(site)), problem=problems[0])], budget.messages_lang)
 
 
 def html_pages(site: Path) -> list[str]:

@@ -9,10 +9,15 @@
     if (!box || typeof PagefindUI === "undefined") return;
     var site = new URL(box.getAttribute("data-site"), window.location.href);
     var bundle = new URL(box.getAttribute("data-bundle"), window.location.href);
+    /* A district's index is in parts (pagefind/s01/ …): merged into one search. */
+    var merged = (box.getAttribute("data-merge") || "").split(" ").filter(Boolean).map(function (path) {
+      return { bundlePath: new URL(path, window.location.href).pathname, baseUrl: site.pathname };
+    });
     var ui = new PagefindUI({
       element: "#search",
       bundlePath: bundle.pathname,
       baseUrl: site.pathname,
+      mergeIndex: merged,
       showSubResults: true,
       showImages: false,
       resetStyles: false
