@@ -178,7 +178,8 @@ def jinja_child(content: str, output: str, cache: str) -> None:
     for db in gen.content.budgets:
         for lang in gen.langs:
             path = f"{department_url(lang, db.year, db.slug)}index.html"
-            department.render(gen.page_context(path, gen.department_context(db, lang)))
+            full = db.full() if hasattr(db, "full") else db
+            department.render(gen.page_context(path, gen.department_context(full, lang)))
             pages += 1
     for page in gen.index_pages():
         gen.get_template(page.template).render(gen.page_context(page.path, page.variables()))

@@ -66,3 +66,8 @@ class BuildEntry:
             self.value = {db.slug: (db, report) for db, report in kept}
             self.reads += 1
         return self.value
+
+
+def real(db: Any) -> Any:
+    """The computed document itself (a deferred one read now): what is rendered, not a proxy to it."""
+    return db.full() if isinstance(db, Deferred) else db

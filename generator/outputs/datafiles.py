@@ -21,6 +21,7 @@ from typing import Any
 
 from generator.catalogue import Catalogue
 from generator.compute.budget import DepartmentBudget
+from generator.deferred import real
 from generator.outputs import datadict as dd
 from generator.outputs import opendata, packages
 from generator.outputs.cache import PageCache
@@ -149,7 +150,7 @@ class DataCache:
         files = unpack(blob) if blob is not None else None
         if files is not None:
             return files
-        files = opendata.document_files(db, report())
+        files = opendata.document_files(real(db), report())
         self.generated += 1
         self.pages.put_bytes(key, pack(files))  # stored with the pages, once the build has verified
         return files
@@ -189,7 +190,7 @@ class OpenData:
         if self.cache is not None:
             doc = self.cache.document(db, partial(self.report, db))
         else:
-            doc = DocumentData.made(db, opendata.document_files(db, self.report(db)))
+            doc = DocumentData.made(db, opendata.document_files(real(db), self.report(db)))
         self.documents[(db.year, db.slug)] = (base, doc)
         self.downloads[(db.year, db.slug)] = self._downloads(base, doc)
         if db.year not in self._catalogues:

@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from generator.compute.budget import DepartmentBudget
 from generator.core.diagnostics import Issue
+from generator.deferred import real
 from generator.outputs import datapage, district, pdf
 from generator.outputs.buildlog import stop
 from generator.outputs.cache import PageCache
@@ -60,6 +61,7 @@ class Incremental:
                 cached = self.pages.text(f"{key}.pdf")
                 self.pdf_jobs.append((name, pdf.Job(html=cached, out=Path(self.output_path) / name)))
             return []
+        db = real(db)  # rendered: the document itself, not its proxy
         context = self.department_context(db, lang)
         html, doc, problems = self.render_document(db, lang, context, folder, name)
         self.pages.put(f"{key}.page", html, what=page)
