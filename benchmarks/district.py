@@ -160,6 +160,9 @@ def jinja_child(content: str, output: str, cache: str) -> None:
         return original(self, writer)
 
     plugin.BudgetGenerator.generate_output = capture
+    from generator.outputs import relink
+
+    relink.Relinker.save = lambda self: None  # the build's manifest (the cache is shared) stays the measured build's
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={
         "PATH": content, "OUTPUT_PATH": output, "BUDGET_PDF": False, "BUDGET_CACHE": cache, "BUDGET_SEARCH": False})
     with contextlib.redirect_stdout(io.StringIO()):
