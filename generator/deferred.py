@@ -16,6 +16,7 @@ class Deferred:
 
     def __init__(self, entry: BuildEntry, brief: Brief):
         self._entry = entry
+        entry.documents_of.add(brief.slug)
         self.brief = brief
         self.slug, self.year, self.kind = brief.slug, brief.year, brief.kind
         self.department_slug, self.source_path, self.file_stem = brief.department_slug, brief.source_path, brief.file_stem
@@ -34,7 +35,7 @@ class Deferred:
 
     def release(self) -> None:
         """Let go of the document (and its file's other documents): read from the cache again if needed."""
-        self._entry.release()
+        self._entry.release(self.slug)
 
     def __getattr__(self, name: str):  # only what the instance lacks: everything but the identity
         if name.startswith("__") or name == "_entry":
@@ -52,9 +53,15 @@ class BuildEntry:
         self.store, self.key = store, key
         self.value: dict | None = value
         self.reads = 0
+        self.documents_of: set[str] = set()  # the slugs of its documents
+        self._done: set[str] = set()
 
-    def release(self) -> None:
-        self.value = None
+    def release(self, slug: str) -> None:
+        """`slug`'s document is done with: the file's documents are let go once all of them are."""
+        self._done.add(slug)
+        if self._done >= self.documents_of:
+            self.value = None
+            self._done.clear()
 
     def documents(self) -> dict:
         if self.value is None:
