@@ -172,16 +172,7 @@ def link_shard(site: Path, previous: Path, shard: int, found: list[str]) -> bool
             return False
         if not all(os.path.samestat(os.stat(site / p), os.stat(previous / p)) for p in found):
             return False
-        for folder, subdirs, files in os.walk(old):
-            if shard == 0 and Path(folder) == old:
-                subdirs[:] = [d for d in subdirs if not re.fullmatch(r"s\d\d", d)]  # the other parts
-            target = site / bundle(shard) / os.path.relpath(folder, old)
-            target.mkdir(parents=True, exist_ok=True)
-            for name in files:
-                try:
-                    os.link(os.path.join(folder, name), target / name)
-                except OSError:
-                    shutil.copy2(os.path.join(folder, name), target / name)
+        link_tree(old, site / bundle(shard), skip=r"s\d\d" if shard == 0 else None)  # not the other parts in it
     except (OSError, ValueError):
         shutil.rmtree(site / bundle(shard), ignore_errors=True)
         return False
@@ -261,18 +252,26 @@ def reuse(site: Path, previous: Path, pages: list[str], stamp: dict, stamps: Pat
             return False
         if not all(os.path.samestat(os.stat(site / p), os.stat(previous / p)) for p in pages):
             return False
-        for folder, _, files in os.walk(previous / BUNDLE):
-            target = site / os.path.relpath(folder, previous)
-            target.mkdir(parents=True, exist_ok=True)
-            for name in files:
-                try:
-                    os.link(os.path.join(folder, name), target / name)
-                except OSError:
-                    shutil.copy2(os.path.join(folder, name), target / name)
+        link_tree(previous / BUNDLE, site / BUNDLE)
     except (OSError, ValueError):
         shutil.rmtree(site / BUNDLE, ignore_errors=True)
         return False
     return True
+
+
+def link_tree(source: Path, target: Path, skip: str | None = None) -> None:
+    """Every file below `source` hard-linked (or copied) to the same place below `target`; `skip`: the
+    folders right below `source` whose names match it are left out."""
+    for folder, subdirs, files in os.walk(source):
+        if skip is not None and Path(folder) == source:
+            subdirs[:] = [d for d in subdirs if not re.fullmatch(skip, d)]
+        into = target / os.path.relpath(folder, source)
+        into.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            try:
+                os.link(os.path.join(folder, name), into / name)
+            except OSError:
+                shutil.copy2(os.path.join(folder, name), into / name)
 
 
 def run_pagefind(site: Path, budget: BudgetSettings) -> None:
