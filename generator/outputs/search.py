@@ -49,6 +49,7 @@ from generator.core.diagnostics import Location, issue
 from generator.core.settings import BudgetSettings
 from generator.outputs import publish
 from generator.outputs.buildlog import stop
+from generator.outputs.district import OVERVIEW
 
 BUNDLE = "pagefind"  # the index and UI, below the output folder
 TIMEOUT = 600
@@ -88,7 +89,7 @@ def shard_count(pages: int, setting: int | None = None) -> int:
 def shard_of(page: str, count: int) -> int | None:
     """The part a page belongs to (None: not a document page, so not indexed)."""
     found = _DOCUMENT.match(page)
-    if found is None or found[1] == "overview":  # the district overview: not a document (E448 keeps the name)
+    if found is None or found[1] == OVERVIEW:  # the district overview: not a document (E448 keeps the name)
         return None
     return int.from_bytes(hashlib.sha256(found[1].encode()).digest()[:4], "big") % count
 
