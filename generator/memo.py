@@ -5,10 +5,10 @@ the hash of everything it is made of, so an unchanged file is not read, parsed o
 the hash of
 
 - the file's bytes and the path it is shown under (issues name it);
-- the version: the generator's code and data files (built-in catalogue editions, profiles,
-  phrasebooks), the versions of the libraries that parse and validate (pydantic, PyYAML, …), the
-  content's local catalogue (content/catalogue/) and profiles (content/profiles/), the phrasebooks
-  given, the default profile.
+- the version: the generator's computing code and data files (built-in catalogue editions, profiles,
+  phrasebooks; not outputs/, present/, importer/, cli.py), the versions of the libraries that parse
+  and validate (pydantic, PyYAML, …), the content's local catalogue (content/catalogue/) and profiles
+  (content/profiles/), the phrasebooks given, the default profile.
 
 Last year's figures a file reads (the same department's documents of year - 1) are known only once
 last year's files are done: an entry keeps the hash of the figures it was computed with, and a
@@ -58,13 +58,13 @@ from generator.compute import last_year
 from generator.compute.brief import Brief
 from generator.compute.phrasebook import phrasebooks as default_phrasebooks
 from generator.core.diagnostics import ERROR, Issue, issue, sort_key
+from generator.core.digests import digest, tree_digest, versions
 from generator.core.settings import BudgetSettings
 from generator.deferred import BuildEntry, Deferred
 from generator.load.documents import documents, published
 from generator.load.profile import load_profile
 from generator.load.source import read_file
 from generator.load.validate import check_meaning, parse
-from generator.outputs.cache import digest, tree_digest, versions
 from generator.reconcile.report import reconcile
 from generator.reconcile.units import units_issues
 
@@ -78,10 +78,17 @@ log = logging.getLogger(__name__)
 _code: list[str] = []  # the generator's code digest, once per process
 
 
+# What never runs while a file is computed: pages, outputs, the importer, the command line. A change
+# there leaves the compute cache valid (tests/test_stages.py checks that the computing code imports none).
+NOT_COMPUTING = ("outputs", "present", "importer", "cli.py")
+
+
 def code_version() -> str:
-    """The generator's code and data files and the libraries' versions."""
+    """The computing code and its data files (catalogue editions, profiles, phrasebooks), and the
+    libraries' versions."""
     if not _code:
-        _code.append(digest(FORMAT, tree_digest(Path(generator.__file__).resolve().parent), versions(),
+        package = Path(generator.__file__).resolve().parent
+        _code.append(digest(FORMAT, tree_digest(package, skip=tuple(package / name for name in NOT_COMPUTING)),
                             versions(_PACKAGES)))
     return _code[0]
 

@@ -48,6 +48,7 @@ def test_a_rebuild_with_nothing_changed_renders_nothing(district, tmp_path):
     again = build(district, tmp_path / "out", cache)
     assert renders(cache) == []
     assert again == first  # the same site, byte for byte, from the cache
+    assert any((cache / "templates").iterdir())  # and its templates compiled once, kept beside the pages
 
 
 def test_one_edit_renders_its_pages_and_the_indexes_that_list_it(district, tmp_path):
@@ -86,3 +87,25 @@ def test_a_fragment_read_once_reads_like_the_whole_page():
     whole, around = read_page(page), read_around(page, body, read_page(body))
     assert sorted(around.cells.items()) == sorted(whole.cells.items())
     assert sorted(around.figures) == sorted(whole.figures) and around.duplicates == whole.duplicates == ["01.a.amount"]
+
+
+def test_a_template_is_compiled_once_and_again_when_it_changes(tmp_path):
+    from jinja2 import Environment, FileSystemLoader
+
+    from generator.outputs.cache import TemplateCache
+
+    (tmp_path / "theme").mkdir()
+    page = tmp_path / "theme" / "page.html"
+    page.write_text("{{ 1 + 1 }}", encoding="utf-8")
+
+    def environment(cache: Path) -> Environment:
+        return Environment(loader=FileSystemLoader(tmp_path / "theme"), bytecode_cache=TemplateCache(str(cache)))
+
+    assert environment(tmp_path / "cache").get_template("page.html").render() == "2"
+    cached = environment(tmp_path / "cache")
+    cached.compile = lambda *args, **kwargs: pytest.fail("compiled again")  # type: ignore[method-assign]
+    assert cached.get_template("page.html").render() == "2"
+    page.write_text("{{ 2 + 2 }}", encoding="utf-8")
+    assert environment(tmp_path / "cache").get_template("page.html").render() == "4"
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    assert environment(tmp_path / "a-file").get_template("page.html").render() == "4"  # a cache it cannot use is skipped

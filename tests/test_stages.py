@@ -8,7 +8,8 @@ from pathlib import Path
 GENERATOR = Path(__file__).resolve().parent.parent / "generator"
 # importer (reading published PDFs) stands before outputs so that cli (an outputs-stage module) can call it.
 ORDER = ["core", "catalogue", "load", "compute", "reconcile", "present", "importer", "outputs"]
-TOP = {"pipeline": "reconcile", "cli": "outputs", "__init__": "outputs"}  # where the top-level modules stand
+TOP = {"pipeline": "reconcile", "memo": "reconcile", "deferred": "reconcile",  # where the top-level modules stand
+       "cli": "outputs", "__init__": "outputs"}
 
 
 def stage_of(module: str) -> str | None:
@@ -44,6 +45,16 @@ def test_no_stage_imports_a_later_one():
             if here and there and ORDER.index(there) > ORDER.index(here):
                 wrong.append(f"{path.relative_to(GENERATOR.parent)}:{line}: {here} imports {module} ({there})")
     assert not wrong, "\n".join(wrong)
+
+
+def test_the_compute_cache_ignores_exactly_the_code_that_runs_after_compute():
+    """memo.code_version() leaves out the stages after reconcile (their changes keep the compute cache
+    valid); the test above proves the computing stages import none of them."""
+    from generator.memo import NOT_COMPUTING
+
+    later = ORDER[ORDER.index("reconcile") + 1:]
+    modules = {f"{name}.py" for name, stage in TOP.items() if stage in later and name != "__init__"}
+    assert set(NOT_COMPUTING) == set(later) | modules
 
 
 def test_the_folder_listing_shows_the_pipeline():

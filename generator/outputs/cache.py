@@ -27,10 +27,13 @@ import json
 import logging
 import os
 import time
-from importlib import metadata
 from pathlib import Path
 
+from jinja2 import FileSystemBytecodeCache
+
 import generator
+from generator.core.digests import digest, tree_digest, versions
+from generator.core.settings import BudgetSettings, SettingsError
 
 CACHE_DAYS = 30
 _PACKAGES = ("pelican", "jinja2", "markdown", "lxml", "nh3", "babel")
@@ -39,47 +42,10 @@ _SKIP_SETTINGS = ("OUTPUT_PATH", "BUDGET_CACHE", "CACHE_PATH")
 log = logging.getLogger(__name__)
 
 
-def digest(*parts: str | bytes) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        data = part.encode() if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
-
-
-def tree_digest(folder: Path, skip: tuple[Path, ...] = ()) -> str:
-    """Every file below `folder` (its path and bytes), but those under `skip` and caches."""
-    h = hashlib.sha256()
-    if not folder.is_dir():
-        return h.hexdigest()
-    skipped = [s.resolve() for s in skip]
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file() or "__pycache__" in path.parts or path.suffix == ".pyc":
-            continue
-        real = path.resolve()
-        if any(real == s or s in real.parents for s in skipped):
-            continue
-        h.update(path.relative_to(folder).as_posix().encode() + b"\0")
-        h.update(hashlib.sha256(path.read_bytes()).digest())
-    return h.hexdigest()
-
-
 def settings_digest(settings: dict) -> str:
     """Pelican's settings as far as they are plain values, but where the build is written."""
     plain = {k: v for k, v in settings.items() if k.isupper() and k not in _SKIP_SETTINGS}
     return digest(json.dumps(plain, sort_keys=True, skipkeys=True, default=lambda _: None))
-
-
-def versions(packages: tuple[str, ...] = _PACKAGES) -> str:
-    """The installed versions of `packages`, one a line ("-" for one that is missing)."""
-    found = []
-    for name in packages:
-        try:
-            found.append(f"{name} {metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{name} -")
-    return "\n".join(found)
 
 
 class PageCache:
@@ -105,7 +71,7 @@ class PageCache:
         # the theme's place too: the PDF's HTML links its stylesheets by absolute file: URL
         version = digest(tree_digest(code), str(Path(theme).resolve()), tree_digest(Path(theme)),
                          tree_digest(content, skip=(budgets,)),
-                         settings_digest(settings), versions())
+                         settings_digest(settings), versions(_PACKAGES))
         return cls(folder, version)
 
     def file(self, path: Path) -> str:
@@ -242,3 +208,26 @@ class PageCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             (self.folder / "last-build.json").write_text(json.dumps(stats), encoding="utf-8")
         return stats
+
+
+class TemplateCache(FileSystemBytecodeCache):
+    """Compiled templates kept in the build cache (a template is compiled once, not on every build;
+    Jinja checks each against its source). A cache that cannot be read or written is skipped."""
+
+    @classmethod
+    def attach(cls, env, settings) -> None:
+        with contextlib.suppress(SettingsError):  # reported when the build starts
+            env.bytecode_cache = cls(str(BudgetSettings.of(settings).cache_dir(settings["PATH"]) / "templates"))
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            os.makedirs(self.directory, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass

@@ -16,7 +16,6 @@ from __future__ import annotations
 import errno
 import logging
 import os
-import sys
 from collections import defaultdict
 from collections.abc import Callable
 from functools import partial
@@ -38,7 +37,7 @@ from generator.core.sanitise import clean
 from generator.core.settings import BudgetSettings, SettingsError
 from generator.outputs import datapage, district, faults, pdf, relink, search, shard
 from generator.outputs.buildlog import BuildFailed, report, show_issues, stop
-from generator.outputs.cache import PageCache
+from generator.outputs.cache import PageCache, TemplateCache
 from generator.outputs.datafiles import DataCache, OpenData
 from generator.outputs.incremental import Incremental
 from generator.outputs.rendered import IndexPage, _Rendered, template_issue
@@ -287,7 +286,8 @@ def get_generators(pelican):
 
 
 def install_i18n(generator) -> None:
-    """Every generator's Jinja environment (ours, Pelican's pages) gets `_()` from the catalogues."""
+    """Every generator's Jinja environment (ours, Pelican's) gets `_()` and the template cache."""
+    TemplateCache.attach(generator.env, generator.settings)
     generator.catalogues = Catalogues(generator.settings, generator.theme)
     generator.other = other_languages(generator.catalogues.languages)
     generator.catalogues.install(generator.env)
@@ -405,6 +405,3 @@ def register():
     relink.register(signals)  # unchanged files as hard links of the published build
     search.register(signals)  # the search index, once the site is written
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit("use `pelican content` or `invoke build`")
