@@ -138,7 +138,14 @@ def test_frictionless_validate_passes_on_every_data_package(site, content):
     for db, _ in folders(site, content):
         assert f"{db.year}/{db.slug}/line-items.csv" in paths and f"{db.year}/{db.slug}/table-09.csv" in paths
     line_items = next(r for r in site_package["resources"] if r["path"].endswith("line-items.csv"))
-    assert {fk["fields"] for fk in line_items["schema"]["foreignKeys"]} == {"function_code", "economic_code"}
+    year = line_items["path"].split("/")[0]
+    assert line_items["schema"] == f"schema/{year}/line-items-functional-economic.json"  # shared by every document
+    schema = json.loads((site / "data" / line_items["schema"]).read_text(encoding="utf-8"))
+    assert {fk["fields"]: fk["reference"]["resource"] for fk in schema["foreignKeys"]} == {
+        "function_code": f"catalogue-{year}-functional", "economic_code": f"catalogue-{year}-economic"}
+    schemas = {r["schema"] for r in site_package["resources"] if isinstance(r["schema"], str)}
+    assert schemas == {f"schema/{p.relative_to(site / 'data' / 'schema').as_posix()}"
+                       for p in (site / "data" / "schema").glob("*/*.json")}  # every one written, none unused
 
 
 def test_frictionless_finds_a_code_missing_from_the_catalogue(site, content, tmp_path):
@@ -151,6 +158,18 @@ def test_frictionless_finds_a_code_missing_from_the_catalogue(site, content, tmp
     assert not report["valid"]
     errors = [e for t in report["tasks"] for e in t["errors"]]
     assert [e["type"] for e in errors] == ["foreign-key"] and "2999999" in errors[0]["message"]
+
+
+def test_the_site_package_checks_foreign_keys_through_its_shared_schemas(site, content, tmp_path):
+    data = shutil.copytree(site / "data", tmp_path / "data")
+    _, folder = folders(site, content)[0]
+    csv_file = data / folder.relative_to(site / "data") / "line-items.csv"
+    code = read_csv(csv_file)[0]["function_code"]
+    text = csv_file.read_text(encoding="utf-8-sig")
+    csv_file.write_text("\ufeff" + text.replace(f",{code},", ",2999999,", 1), encoding="utf-8")
+    report = json.loads(frictionless(data / "datapackage.json").stdout)
+    errors = [e for t in report["tasks"] for e in t["errors"]]
+    assert not report["valid"] and [e["type"] for e in errors] == ["foreign-key"]
 
 
 def _numbers_after(cells: list, start: int) -> list:

@@ -101,7 +101,8 @@ class DocumentData:
 
 def listing(db: DepartmentBudget, files: dict[str, str | bytes]) -> dict[str, Any]:
     """What the pages need of a document's files: their names and sizes, and its tables."""
-    return {"sizes": [[name, size(content)] for name, content in files.items()], "tables": list(db.tables)}
+    return {"sizes": [[name, size(content)] for name, content in files.items()], "tables": list(db.tables),
+            "schemas": packages.site_schemas(db, list(db.tables))}
 
 
 def site_fragment(db: DepartmentBudget) -> str:
@@ -202,6 +203,10 @@ class OpenData:
             for kind in ("functional", "economic"):
                 self.site_files[f"data/catalogue/{year}/{kind}.csv"] = csv_text(dd.CATALOGUE, catalogue_rows(cat, kind))
         self.site_files["data/schema/data.schema.json"] = dumps(packages.data_schema())
+        shared = {name: (year, number, keys) for _, doc in self.documents.values()
+                  for name, year, number, keys in doc.listing["schemas"]}
+        for name, (year, number, keys) in sorted(shared.items()):  # the Table Schemas of the site package's CSVs
+            self.site_files[f"data/{name}"] = dumps(packages.site_schema(year, number, keys))
         years = sorted(self._catalogues)
         ordered = [self.documents[k][1] for k in sorted(self.documents)]
 

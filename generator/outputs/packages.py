@@ -17,10 +17,12 @@ def _text(label) -> str:
     return f"{label.zh} / {label.en}"
 
 
-def resource(spec: dd.FileSpec, name: str, path: str, catalogue_resource=None, foreign_keys=None) -> dict[str, Any]:
+def resource(spec: dd.FileSpec, name: str, path: str, catalogue_resource=None, foreign_keys=None,
+             schema: str | None = None) -> dict[str, Any]:
+    """A CSV resource; its Table Schema in it, or (`schema`) the path of a shared schema file."""
     return {"name": name, "path": path, "profile": "tabular-data-resource", "title": _text(spec.title),
             "description": _text(spec.description), "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-            "schema": spec.table_schema(foreign_keys, catalogue_resource)}
+            "schema": schema if schema is not None else spec.table_schema(foreign_keys, catalogue_resource)}
 
 
 def _table_keys(db: DepartmentBudget, number: str) -> tuple[dd.ForeignKey, ...]:
@@ -30,15 +32,38 @@ def _table_keys(db: DepartmentBudget, number: str) -> tuple[dd.ForeignKey, ...]:
     return (dd.ForeignKey("row_code", "economic" if table.code_label == lb.ECONOMIC_CODE else "functional"),)
 
 
+def _tables(db: DepartmentBudget, numbers: list[str]) -> list[tuple[str, dd.FileSpec, tuple[dd.ForeignKey, ...]]]:
+    """(table number, "" for the line items; spec; foreign keys) of each CSV of a document."""
+    return [("", dd.LINE_ITEMS, dd.LINE_ITEMS.foreign_keys),
+            *((number, dd.table_file(number), _table_keys(db, number)) for number in numbers)]
+
+
 def document_resources(db: DepartmentBudget, numbers: list[str], prefix: str = "", base: str = "",
-                       catalogue_resource=None) -> list[dict[str, Any]]:
-    """The CSV resources of one document; names get `prefix`, paths `base` (the site package)."""
+                       catalogue_resource=None, shared: bool = False) -> list[dict[str, Any]]:
+    """The CSV resources of one document; names get `prefix`, paths `base`, and with `shared` their
+    schemas are the site's shared schema files (the site package)."""
     catalogue_resource = catalogue_resource or (lambda kind: kind)
-    out = [resource(dd.LINE_ITEMS, f"{prefix}line-items", f"{base}line-items.csv", catalogue_resource)]
-    for number in numbers:
-        spec = dd.table_file(number)
-        out.append(resource(spec, f"{prefix}{spec.key}", f"{base}{spec.path}", catalogue_resource, _table_keys(db, number)))
-    return out
+    return [resource(spec, f"{prefix}{spec.key}", f"{base}{spec.path}", catalogue_resource, keys,
+                     schema_name(db.year, spec, keys) if shared else None)
+            for _, spec, keys in _tables(db, numbers)]
+
+
+def schema_name(year: int, spec: dd.FileSpec, keys: tuple[dd.ForeignKey, ...]) -> str:
+    """Below data/: the site package's Table Schema of a CSV of `year` (with these foreign keys to that
+    year's catalogue), one file shared by every document; the package would be ~4 KB a CSV otherwise."""
+    return f"schema/{year}/{spec.key}{''.join(f'-{fk.catalogue}' for fk in keys)}.json"
+
+
+def site_schemas(db: DepartmentBudget, numbers: list[str]) -> list[list]:
+    """The shared schemas a document's CSVs use: [name, year, table number, [[field, catalogue] of each key]]."""
+    return [[schema_name(db.year, spec, keys), db.year, number, [[fk.field, fk.catalogue] for fk in keys]]
+            for number, spec, keys in _tables(db, numbers)]
+
+
+def site_schema(year: int, number: str, keys: list[list[str]]) -> dict[str, Any]:
+    """The content of a shared schema file (an entry of `site_schemas`)."""
+    spec = dd.table_file(number) if number else dd.LINE_ITEMS
+    return spec.table_schema(tuple(dd.ForeignKey(f, c) for f, c in keys), lambda kind: f"catalogue-{year}-{kind}")
 
 
 def _title(db: DepartmentBudget) -> str:
@@ -58,7 +83,7 @@ def document_package(db: DepartmentBudget, numbers: list[str]) -> dict[str, Any]
 def site_resources(db: DepartmentBudget, numbers: list[str]) -> list[dict[str, Any]]:
     """One document's CSVs as resources of the site's data package."""
     return document_resources(db, numbers, prefix=f"{db.year}-{db.file_stem}-", base=f"{db.year}/{db.slug}/",
-                              catalogue_resource=lambda kind, y=db.year: f"catalogue-{y}-{kind}")
+                              shared=True)
 
 
 def site_package(documents: list[list[dict[str, Any]]], years: list[int]) -> dict[str, Any]:
