@@ -60,6 +60,7 @@ from generator.compute.phrasebook import phrasebooks as default_phrasebooks
 from generator.core.diagnostics import ERROR, Issue, issue, sort_key
 from generator.core.digests import digest, tree_digest, versions
 from generator.core.settings import BudgetSettings
+from generator.core.sweep import sweep_due
 from generator.deferred import BuildEntry, Deferred
 from generator.load.documents import documents, published
 from generator.load.profile import load_profile
@@ -235,7 +236,7 @@ class Store:
             for n, other in enumerate(others):  # other versions: the last KEEP_VERSIONS used, for 30 days
                 if n >= KEEP_VERSIONS or other.stat().st_mtime < cutoff:
                     shutil.rmtree(other, ignore_errors=True)
-            for path in self.here.glob("*/*"):
+            for path in (self.here.glob("*/*") if sweep_due(self.here) else ()):
                 if path not in self.used and (path.suffix in _KINDS or path.suffix == ".tmp") \
                         and path.stat().st_mtime < cutoff:
                     path.unlink(missing_ok=True)

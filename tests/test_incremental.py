@@ -109,3 +109,28 @@ def test_a_template_is_compiled_once_and_again_when_it_changes(tmp_path):
     assert environment(tmp_path / "cache").get_template("page.html").render() == "4"
     (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
     assert environment(tmp_path / "a-file").get_template("page.html").render() == "4"  # a cache it cannot use is skipped
+
+
+def test_the_page_cache_is_swept_of_old_entries_at_most_once_a_day(tmp_path):
+    import os
+    import time
+
+    from generator.core.sweep import STAMP
+    from generator.outputs.cache import PageCache
+
+    def old_entry(name: str) -> Path:
+        path = tmp_path / "pages" / "ab" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("<p>old</p>", encoding="utf-8")
+        os.utime(path, (time.time() - 40 * 86400,) * 2)
+        return path
+
+    first = old_entry("first.html")
+    PageCache(tmp_path / "pages", "v")._prune()
+    assert not first.exists()  # unused for 40 days: removed
+    second = old_entry("second.html")
+    PageCache(tmp_path / "pages", "v")._prune()
+    assert second.exists()  # swept today already: the next build does not visit every entry again
+    os.utime(tmp_path / "pages" / STAMP, (time.time() - 2 * 86400,) * 2)
+    PageCache(tmp_path / "pages", "v")._prune()
+    assert not second.exists()

@@ -182,6 +182,8 @@ def test_other_versions_entries_are_pruned(content, tmp_path):
     import os
     import time
 
+    from generator.core.sweep import STAMP
+
     cache = tmp_path / "cache"
     check(content, cache)
     (here,) = [p for p in cache.iterdir()]
@@ -197,6 +199,9 @@ def test_other_versions_entries_are_pruned(content, tmp_path):
     stale.parent.mkdir(exist_ok=True)
     stale.write_bytes(b"")
     os.utime(stale, (old, old))
+    check(content, cache)
+    assert stale.exists()  # this version's entries: swept once a day, and the first check swept them today
+    os.utime(here / STAMP, (old, old))
     check(content, cache)
     kept = sorted(p.name for p in cache.iterdir())
     assert kept == sorted([here.name, "other5", "other4", "other3"])  # the last 3 used; 40 days old: gone

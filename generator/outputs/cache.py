@@ -34,6 +34,7 @@ from jinja2 import FileSystemBytecodeCache
 import generator
 from generator.core.digests import digest, tree_digest, versions
 from generator.core.settings import BudgetSettings, SettingsError
+from generator.core.sweep import sweep_due
 
 CACHE_DAYS = 30
 _PACKAGES = ("pelican", "jinja2", "markdown", "lxml", "nh3", "babel")
@@ -188,6 +189,8 @@ class PageCache:
         self.pending.clear()
 
     def _prune(self, days: int = CACHE_DAYS) -> None:
+        if not sweep_due(self.folder):
+            return
         cutoff = time.time() - days * 86400
         with contextlib.suppress(OSError):
             for path in [*self.folder.glob("*/*.html"), *self.folder.glob("*/*.bin")]:
