@@ -107,9 +107,9 @@ def test_nothing_is_stored_before_the_build_has_verified(content, tmp_path, call
 def test_a_damaged_cache_file_is_generated_again(content, tmp_path, calls):
     first, cache = build(content, tmp_path)
     before = first.files
-    blobs = [p for p in tmp_path.rglob("*.bin") if not p.name.endswith((".list.bin", ".site.bin"))]
+    blobs = [p for p in tmp_path.rglob("*.bin") if not p.name.endswith(".list.bin")]
     assert len(blobs) == len(content.budgets) + 1  # and data/datapackage.json; beside each blob its listing
-    assert len(list(tmp_path.rglob("*.list.bin"))) == len(list(tmp_path.rglob("*.site.bin"))) == len(content.budgets)
+    assert len(list(tmp_path.rglob("*.list.bin"))) == len(content.budgets)
     stored = [cache.pages._path(cache.key(db), ".bin") for db in content.budgets[:2]]
     stored[0].write_bytes(stored[0].read_bytes()[:100])  # cut short
     stored[1].write_bytes(b"not a blob")
@@ -118,6 +118,11 @@ def test_a_damaged_cache_file_is_generated_again(content, tmp_path, calls):
     assert cache.generated == calls["workbook"] == 0  # the listings are whole: nothing read yet
     assert again.files == before  # read when written: the damaged ones generated again
     assert cache.generated == calls["workbook"] == 2
+    listed = cache.pages._path(f"{cache.key(content.budgets[0])}.list", ".bin")
+    listed.write_bytes(b'{"sizes": []}')  # JSON, but not a whole listing
+    calls.clear()
+    third, cache = build(content, tmp_path)
+    assert cache.hits == len(content.budgets) - 1 and third.files == before  # that listing made again
 
 
 def test_a_document_not_written_is_never_read(content, tmp_path, calls):

@@ -67,17 +67,19 @@ class DocumentData:
     document's are read from the cache only if the published build does not already have them: relink.py).
     `token`: what the files are made of (the DataCache key), None without a cache."""
 
-    def __init__(self, listing: dict[str, Any], load: Callable[[], dict[str, str | bytes]], site: Callable[[], str],
-                 token: str | None = None):
-        self.listing, self._load, self.site, self.token = listing, load, site, token
+    def __init__(self, listing: dict[str, Any], load: Callable[[], dict[str, str | bytes]], token: str | None = None):
+        self.listing, self._load, self.token = listing, load, token
         self._files: dict[str, str | bytes] | None = None
 
     @classmethod
     def made(cls, db: DepartmentBudget, files: dict[str, str | bytes], token: str | None = None) -> DocumentData:
-        site = site_fragment(db)
-        doc = cls(listing(db, files), lambda: files, lambda: site, token)
+        doc = cls(listing(db, files), lambda: files, token)
         doc._files = files
         return doc
+
+    def site(self) -> str:
+        """The document's part of the site's data package (packages.site_package_text)."""
+        return self.listing["site"]
 
     @property
     def names(self) -> list[str]:
@@ -99,10 +101,14 @@ class DocumentData:
         self._files = None
 
 
+_LISTED = {"sizes", "tables", "site", "schemas"}
+
+
 def listing(db: DepartmentBudget, files: dict[str, str | bytes]) -> dict[str, Any]:
-    """What the pages need of a document's files: their names and sizes, and its tables."""
+    """What the pages and the site's files need of a document's files: their names and sizes, its tables,
+    its part of the site's data package and the shared schemas that part uses."""
     return {"sizes": [[name, size(content)] for name, content in files.items()], "tables": list(db.tables),
-            "schemas": packages.site_schemas(db, list(db.tables))}
+            "site": site_fragment(db), "schemas": packages.site_schemas(db, list(db.tables))}
 
 
 def site_fragment(db: DepartmentBudget) -> str:
@@ -128,22 +134,14 @@ class DataCache:
         if listed is not None:
             with contextlib.suppress(ValueError, UnicodeDecodeError):
                 found = json.loads(listed)
-                self.hits += 1
-                return DocumentData(found, partial(self.files, db, report), partial(self.site, db), key)
+                if isinstance(found, dict) and found.keys() == _LISTED:  # else damaged: made again
+                    self.hits += 1
+                    return DocumentData(found, partial(self.files, db, report), key)
         files = self.files(db, report)
         made = DocumentData.made(db, files, key)
         self.pages.put_bytes(f"{key}.list", json.dumps(made.listing, ensure_ascii=False).encode("utf-8"))
-        self.pages.put_bytes(f"{key}.site", made.site().encode("utf-8"))
         # not kept in memory: read back from the cache's staged copy when written
-        return DocumentData(made.listing, partial(self.files, db, report), partial(self.site, db), key)
-
-    def site(self, db: DepartmentBudget) -> str:
-        """The document's part of the site's data package (read only when that is made again)."""
-        blob = self.pages.get_bytes(f"{self.key(db)}.site")
-        if blob is not None:
-            with contextlib.suppress(UnicodeDecodeError):
-                return blob.decode("utf-8")
-        return site_fragment(db)
+        return DocumentData(made.listing, partial(self.files, db, report), key)
 
     def files(self, db: DepartmentBudget, report: Callable[[], Report]) -> dict[str, str | bytes]:
         key = self.key(db)
