@@ -33,7 +33,6 @@ from generator.core import vocab
 from generator.core.money import to_unit
 from generator.outputs import datadict as dd
 from generator.outputs import packages
-from generator.outputs.workbook import workbook
 from generator.reconcile.checks import Report
 
 LEVELS = {3: "类", 5: "款", 7: "项"}
@@ -184,6 +183,13 @@ def data_json(db: DepartmentBudget) -> dict[str, Any]:
 def reconciliation_json(db: DepartmentBudget, report: Report) -> dict[str, Any]:
     return {"year": db.year, "department": db.slug, "unit": "元", "all_agree": report.all_agree,
             "outcomes": [o.as_dict() for o in report.outcomes]}
+
+
+def workbook(db: DepartmentBudget, data: dict[str, Any], items: list[dict[str, Any]]) -> bytes:
+    """budget.xlsx (workbook.py; openpyxl is imported only when a workbook is made, not by every rebuild)."""
+    from generator.outputs import workbook as xlsx
+
+    return xlsx.workbook(db, data, items)
 
 
 def dumps(data: Any, compact: bool = False) -> str:
