@@ -112,7 +112,14 @@ class Previous:
 
     def __init__(self, year: int, values: dict):
         self.year = year
-        self.figures = {k: _Figure(v) for k, v in values.items()}
+        self._values = values
+        self._figures: dict[str, _Figure] | None = None
+
+    @property
+    def figures(self) -> dict[str, _Figure]:  # made when read: a district loads thousands, reads a few
+        if self._figures is None:
+            self._figures = {k: _Figure(v) for k, v in self._values.items()}
+        return self._figures
 
     @classmethod
     def of(cls, db) -> Previous:
@@ -121,7 +128,7 @@ class Previous:
         return cls(db.year, {k: f[k].value for k in names})
 
     def values(self) -> dict:
-        return {k: v.value for k, v in self.figures.items()}
+        return dict(self._values)
 
 
 def _figures_digest(previous) -> str:

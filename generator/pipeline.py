@@ -6,6 +6,8 @@ consume. It never raises on bad content: every problem is an `Issue`.
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -50,9 +52,14 @@ def budget_files(folder: Path) -> list[Path]:
 
 def display_path(path: Path, root: Path | None) -> str:
     try:
-        return str(path.resolve().relative_to(root.resolve())) if root else str(path)
+        return str(path.resolve().relative_to(_resolved(Path(os.path.abspath(root))))) if root else str(path)
     except ValueError:
         return str(path)
+
+
+@functools.lru_cache(maxsize=8)
+def _resolved(root: Path) -> Path:  # once, not for each of a district's files
+    return root.resolve()
 
 
 def _department_year(src: SourceFile) -> tuple | None:
