@@ -7,6 +7,7 @@ with poppler's `pdftotext -layout`, one page at a time; bookmarks, metadata and 
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import socket
@@ -265,6 +266,10 @@ def test_a_second_build_uses_the_cache(site, pdfs, tmp_path):
     assert {f: f.stat().st_mtime_ns for f in cache.glob("*.pdf")} == before  # nothing rendered again
     for path in pdfs.values():
         assert (out / path.relative_to(site)).read_bytes() == path.read_bytes()
+    stats = json.loads((site.parent / "cache" / "pages" / "last-build.json").read_text(encoding="utf-8"))
+    # the cached PDFs were found by the hash kept beside their HTML: of the cached pages, only the
+    # site's own were read (to be written into a new folder), no PDF's HTML
+    assert stats["pages_read"] <= stats["from_cache"] - len(before)
 
 
 def test_same_input_gives_a_byte_identical_pdf(site, pdfs, tmp_path):

@@ -57,9 +57,11 @@ class Incremental:
         key = self.pages.key(self.source_key(db, db.year), self.source_key(db, db.year - 1), db.slug, lang, around)
         if self.pages.has(f"{key}.page") and (not self.budget.pdf or self.pages.has(f"{key}.pdf")):
             self.outputs[page] = (partial(self.pages.text, f"{key}.page"), None, f"{key}.page")
-            if self.budget.pdf:
-                cached = self.pages.text(f"{key}.pdf")
-                self.pdf_jobs.append((name, pdf.Job(html=cached, out=Path(self.output_path) / name)))
+            if self.budget.pdf:  # its HTML's hash is kept beside it: the HTML is read only if the PDF is not cached
+                sha = self.pages.get_bytes(f"{key}.pdf.sha256")
+                job = pdf.Job(html=partial(self.pages.text, f"{key}.pdf"), out=Path(self.output_path) / name,
+                              html_sha256=pdf.valid_digest(sha))
+                self.pdf_jobs.append((name, job))
             return []
         db = real(db)  # rendered: the document itself, not its proxy
         context = self.department_context(db, lang)
@@ -67,6 +69,7 @@ class Incremental:
         self.pages.put(f"{key}.page", html, what=page)
         if doc is not None:
             self.pages.put(f"{key}.pdf", doc, "pdf_html", what=name)
+            self.pages.put_bytes(f"{key}.pdf.sha256", pdf.html_digest(doc).encode("ascii"))
         self.outputs[page] = (partial(self.pages.text, f"{key}.page"), None, f"{key}.page")  # read back when written
         if doc is not None:
             self.pdf_jobs.append((name, pdf.Job(html=doc, out=Path(self.output_path) / name)))

@@ -24,6 +24,7 @@ import os
 import re
 import subprocess
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from html import escape as html_escape
@@ -65,9 +66,30 @@ INSTALL_SUBSET = "sudo apt-get install libharfbuzz-subset0"
 
 @dataclass
 class Job:
-    html: str
+    html: str | Callable[[], str]  # the PDF's HTML, or what reads it (a page cache's copy: read only if rendered)
     out: Path  # where the PDF goes in output/
     cache_file: Path | None = None  # set by prepare(): the rendered PDF, named by its inputs' hash
+    html_sha256: str | None = None  # the HTML's hash, when it is known without reading the HTML
+
+    def text(self) -> str:
+        if callable(self.html):
+            self.html = self.html()
+        return self.html
+
+    def digest(self) -> str:
+        if self.html_sha256 is None:
+            self.html_sha256 = html_digest(self.text())
+        return self.html_sha256
+
+
+def html_digest(html: str) -> str:
+    return hashlib.sha256(html.encode()).hexdigest()
+
+
+def valid_digest(stored: bytes | None) -> str | None:
+    """A digest kept in a cache file, if it is one (else the HTML is hashed again)."""
+    text = stored.decode("ascii", "replace") if stored else ""
+    return text if re.fullmatch(r"[0-9a-f]{64}", text) else None
 
 
 @dataclass
@@ -123,7 +145,7 @@ def _fingerprint(job: Job, stylesheets: list[Path]) -> str:
     h = hashlib.sha256()
     h.update(f"weasyprint {weasyprint.__version__} pydyf {pydyf.__version__}\n".encode())
     h.update(repr(sorted(PDF_OPTIONS.items())).encode())
-    h.update(job.html.encode())
+    h.update(f"html {job.digest()}\n".encode())
     for path in stylesheets:
         h.update(path.read_bytes())
     h.update(_font_signature().encode())
@@ -249,8 +271,8 @@ def prepare(jobs: list[Job], cache_dir: Path, theme: str, workers: int | None = 
     if todo and render is False:  # assembling: every PDF must come from the cache
         return missing([str(job.out) for job in todo], str(cache_dir)), results
     if todo:
-        todo.sort(key=lambda job: -len(job.html))  # the longest first: the workers finish together
-        args = [(job.html, str(job.out), base_url, allowed, str(job.cache_file), families) for job in todo]
+        todo.sort(key=lambda job: -len(job.text()))  # the longest first: the workers finish together
+        args = [(job.text(), str(job.out), base_url, allowed, str(job.cache_file), families) for job in todo]
         n = min(len(todo), workers or os.cpu_count() or 1)
         progress = Progress(len(todo))
         if n == 1:
