@@ -135,6 +135,24 @@ def test_every_label_of_the_table_names_a_figure_of_the_seed(seed):
             assert (pattern in absent) != any(fnmatchcase(k, pattern) for k in seed.figures), pattern
 
 
+def test_a_label_selects_the_figures_fnmatch_selects(content):
+    """_select (one compiled match for all patterns, answers remembered across documents) agrees with fnmatch."""
+    from generator.compute import claim_labels as cl
+
+    patterns = {tuple(p) for _zh, _en, amounts, shares in LABELS for p in (amounts, shares) if p}
+    patterns |= {("function.2*", "income.*"), ("*.total",), ("table.0[1-3]*",), ("function.21?",)}
+    compared = 0
+    for db in content.budgets:
+        for kind in (AMOUNT, PERCENT):
+            for pattern in sorted(patterns):
+                selected = cl._select(db.figures, list(pattern), kind)
+                every = {k: f for k, f in db.figures.items()
+                         if f.kind == kind and f.value is not None and any(fnmatchcase(k, p) for p in pattern)}
+                assert list(selected) == list(every), (db.slug, pattern, kind)
+                compared += bool(every)
+    assert compared > 50  # the patterns really name figures
+
+
 def test_the_issue_8_claims_are_reported_at_their_place(tmp_path):
     zh = "其中其他收入5370万元，收入总计5370.00万元。"
     text = _assets(zh, "Other revenue RMB 53.7 million.")
