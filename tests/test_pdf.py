@@ -428,3 +428,15 @@ def test_old_unused_cache_files_are_pruned(tmp_path):
     os.utime(stale, (old, old))
     _prune(tmp_path, keep={used})
     assert used.exists() and recent.exists() and not stale.exists()
+
+
+def test_a_pdf_job_hashes_its_html_unless_a_valid_hash_was_kept(tmp_path):
+    html = '<html lang="zh-CN"><body><p>第1号</p></body></html>'
+    reads = []
+    kept = pdf.Job(html=lambda: reads.append(1) or html, out=tmp_path / "a.pdf",
+                   html_sha256=pdf.valid_digest(pdf.html_digest(html).encode()))
+    assert kept.digest() == pdf.html_digest(html) and reads == []  # found without reading the HTML
+    for damaged in (None, b"", b"not a digest", b"0" * 63):
+        job = pdf.Job(html=lambda: reads.append(1) or html, out=tmp_path / "a.pdf", html_sha256=pdf.valid_digest(damaged))
+        assert job.digest() == pdf.html_digest(html)  # hashed again from the HTML
+    assert len(reads) == 4
