@@ -243,7 +243,9 @@ class Store:
             for n, other in enumerate(others):  # other versions: the last KEEP_VERSIONS used, for 30 days
                 if n >= KEEP_VERSIONS or other.stat().st_mtime < cutoff:
                     shutil.rmtree(other, ignore_errors=True)
-            for path in (self.here.glob("*/*") if sweep_due(self.here) else ()):
+            if not sweep_due(self.here):  # this version's own entries: at most once a day
+                return
+            for path in self.here.glob("*/*"):
                 if path not in self.used and (path.suffix in _KINDS or path.suffix == ".tmp") \
                         and path.stat().st_mtime < cutoff:
                     path.unlink(missing_ok=True)

@@ -67,12 +67,12 @@ class Incremental:
         context = self.department_context(db, lang)
         html, doc, problems = self.render_document(db, lang, context, folder, name)
         self.pages.put(f"{key}.page", html, what=page)
-        if doc is not None:
-            self.pages.put(f"{key}.pdf", doc, "pdf_html", what=name)
-            self.pages.put_bytes(f"{key}.pdf.sha256", pdf.html_digest(doc).encode("ascii"))
         self.outputs[page] = (partial(self.pages.text, f"{key}.page"), None, f"{key}.page")  # read back when written
         if doc is not None:
-            self.pdf_jobs.append((name, pdf.Job(html=doc, out=Path(self.output_path) / name)))
+            job = pdf.Job(html=doc, out=Path(self.output_path) / name)
+            self.pages.put(f"{key}.pdf", doc, "pdf_html", what=name)
+            self.pages.put_bytes(f"{key}.pdf.sha256", job.digest().encode("ascii"))  # hashed once, kept for the next build
+            self.pdf_jobs.append((name, job))
         return problems
 
     def render_document(self, db: DepartmentBudget, lang: str, context: dict, folder: str,
