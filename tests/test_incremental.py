@@ -134,3 +134,30 @@ def test_the_page_cache_is_swept_of_old_entries_at_most_once_a_day(tmp_path):
     os.utime(tmp_path / "pages" / STAMP, (time.time() - 2 * 86400,) * 2)
     PageCache(tmp_path / "pages", "v")._prune()
     assert not second.exists()
+
+
+def test_the_page_cache_key_leaves_out_only_the_code_that_cannot_change_a_page(tmp_path, monkeypatch):
+    """Publishing, linking, archiving and the importer decide where files go or read PDFs: a change to
+    them keeps the cached pages; a change anywhere else in the generator renders them again."""
+    import generator
+    from generator.outputs import cache
+
+    code = tmp_path / "generator"
+    shutil.copytree(Path(generator.__file__).parent, code, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(generator, "__file__", str(code / "__init__.py"))
+    theme, content = Path(CONTENT).parent / "themes" / "budget", tmp_path / "content"
+    content.mkdir()
+
+    def version() -> str:
+        return cache.PageCache.of(tmp_path / "pages", str(theme), content, content / "budgets", {}).version
+
+    before = version()
+    for name in cache.NOT_RENDERING:
+        path = code / name
+        assert path.exists(), name
+        target = path if path.is_file() else next(path.glob("*.py"))
+        target.write_text(target.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert version() == before
+    render = code / "present" / "render.py"
+    render.write_text(render.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert version() != before

@@ -3,7 +3,7 @@
 A rebuild renders only the pages whose inputs changed; the others are taken from the cache
 (`.cache/pages/`, beside the PDF cache) and written as they are. A page's key is the hash of
 
-- the build's version: the generator's code and data files, the theme (templates, translations,
+- the build's version: the generator's code and data files (but NOT_RENDERING), the theme (templates, translations,
   stylesheets, and where it is), the content folder except the budget files (Markdown pages, the catalogue's
   local additions, profiles), Pelican's settings (but where the output goes), the versions of
   Pelican, Jinja2, Markdown and lxml;
@@ -39,6 +39,9 @@ from generator.core.sweep import sweep_due
 CACHE_DAYS = 30
 _PACKAGES = ("pelican", "jinja2", "markdown", "lxml", "nh3", "babel")
 _SKIP_SETTINGS = ("OUTPUT_PATH", "BUDGET_CACHE", "CACHE_PATH")
+# code that decides where a built file goes, or reads PDFs, but never what a page says: a change
+# to it keeps the cached pages (a redesign of publishing does not re-render a district)
+NOT_RENDERING = ("importer", "cli.py", "outputs/publish.py", "outputs/relink.py", "outputs/archive.py")
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +73,7 @@ class PageCache:
     def of(cls, folder: Path, theme: str, content: Path, budgets: Path, settings: dict) -> PageCache:
         code = Path(generator.__file__).resolve().parent
         # the theme's place too: the PDF's HTML links its stylesheets by absolute file: URL
-        version = digest(tree_digest(code), str(Path(theme).resolve()), tree_digest(Path(theme)),
+        version = digest(tree_digest(code, skip=tuple(code / name for name in NOT_RENDERING)), str(Path(theme).resolve()), tree_digest(Path(theme)),
                          tree_digest(content, skip=(budgets,)),
                          settings_digest(settings), versions(_PACKAGES))
         return cls(folder, version)
