@@ -160,4 +160,8 @@ def test_killing_invoke_build_at_any_moment_leaves_a_complete_site(tmp_path):
         builds.add(os.readlink(out))
     assert subprocess.run(args, capture_output=True, timeout=300).returncode == 0
     assert site_files(out) == reference
-    assert len(list(publish.store(out).iterdir())) == 1
+    # what the kills left is gone: the current build and the spare it replaced, each with its manifest
+    names = sorted(p.name for p in publish.store(out).iterdir())
+    current = os.readlink(out).split("/")[-1]
+    spare = next(n for n in names if n != current and not n.endswith(".json"))
+    assert names == sorted([current, f"{current}.json", spare, f"{spare}.json"])

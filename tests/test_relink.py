@@ -153,3 +153,58 @@ def test_the_previous_build_is_the_published_one(tmp_path):
         assert publish.previous_build(second) == first.resolve()
         assert publish.previous_build(first) is None  # building in place: nothing to start from
     assert publish.previous_build(tmp_path) is None  # not a build of .site/
+
+
+def _copy_department(content: Path, slug: str) -> Path:
+    """A second department: the edited one's file under another slug (as the district benchmark makes)."""
+    text = (content / "budgets" / f"{EDITED}.yaml").read_text(encoding="utf-8")
+    old = EDITED.split("/")[1]
+    at = text.index(f"  slug: {old}\n", text.index("\ndepartment:"))
+    copy = content / "budgets" / "2024" / f"{slug}.yaml"
+    copy.write_text(text[:at] + f"  slug: {slug}\n" + text[at + len(f"  slug: {old}\n"):], encoding="utf-8")
+    return copy
+
+
+def test_a_build_from_the_spare_removes_what_it_no_longer_makes(tmp_path):
+    """Double buffering (publish.py): the third build starts from the first one's folder, which holds a
+    department since removed; what the build leaves is exactly a build from nothing, files and folders."""
+    content, out, cache = tmp_path / "content", tmp_path / "output", tmp_path / "cache"
+    shutil.copytree(CONTENT, content)
+    copy = _copy_department(content, "spare-copy")
+    first = staged(content, out, cache)
+    first_inode = first.stat().st_ino
+    assert (first / "zh" / "2024" / "spare-copy" / "index.html").is_file()
+    staged(content, out, cache)
+    assert publish.manifest_path(first).is_file()  # the spare, kept with its manifest
+    copy.unlink()
+    third = staged(content, out, cache)
+    assert third.stat().st_ino == first_inode and not first.exists()  # the spare, renamed and updated
+    cold = staged(content, tmp_path / "cold" / "output", tmp_path / "cold-cache")
+    assert contents(third) == contents(cold)
+    folders = {p.relative_to(third).as_posix() for p in third.rglob("*") if p.is_dir()}
+    assert folders == {p.relative_to(cold).as_posix() for p in cold.rglob("*") if p.is_dir()}
+    assert not [p for p in folders if "spare-copy" in p]
+
+
+def test_a_spare_is_trimmed_to_its_manifest_and_one_without_it_is_not_used(tmp_path):
+    out = tmp_path / "output"
+    with publish.staging(out) as first:
+        (first / "kept").mkdir()
+        (first / "kept" / "page.html").write_text("kept")
+        (first / "stray.html").write_text("not in the manifest")
+        (first / "resized.html").write_text("its size changed")
+        (first / "empty" / "deep").mkdir(parents=True)
+        (first / "empty" / "deep" / "x.css").write_text("theme")
+        publish.manifest_path(first).write_text(json.dumps({"build": str(first.resolve()), "files": {
+            "kept/page.html": ["t1", 4], "resized.html": ["t2", 3]}}))
+        publish.publish(out, first)
+    with publish.staging(out) as second:
+        publish.publish(out, second)
+    with publish.staging(out) as third:  # from the spare, `first`
+        assert sorted(p.relative_to(third).as_posix() for p in third.rglob("*")) == ["kept", "kept/page.html"]
+        assert publish.read_manifest(publish.kept_path(third)) == {"kept/page.html": ["t1", 4]}
+        publish.publish(out, third)
+    # `second` had no manifest (a build that did not finish its own): it is not a spare, but removed
+    with publish.staging(out) as fourth:
+        assert list(fourth.iterdir()) == [] and not second.exists()
+        publish.publish(out, fourth)

@@ -73,7 +73,8 @@ class PageCache:
     def of(cls, folder: Path, theme: str, content: Path, budgets: Path, settings: dict) -> PageCache:
         code = Path(generator.__file__).resolve().parent
         # the theme's place too: the PDF's HTML links its stylesheets by absolute file: URL
-        version = digest(tree_digest(code, skip=tuple(code / name for name in NOT_RENDERING)), str(Path(theme).resolve()), tree_digest(Path(theme)),
+        rendering = tree_digest(code, skip=tuple(code / name for name in NOT_RENDERING))
+        version = digest(rendering, str(Path(theme).resolve()), tree_digest(Path(theme)),
                          tree_digest(content, skip=(budgets,)),
                          settings_digest(settings), versions(_PACKAGES))
         return cls(folder, version)

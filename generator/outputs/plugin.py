@@ -243,7 +243,7 @@ class BudgetGenerator(Incremental, Generator):
         for name, content in self.opendata.site_files.items():
             self.write(writer, name, content)
         for name, job in self.pdf_jobs:
-            self.write(writer, name, job.cache_file)  # a hard link of the cache file (relink.py)
+            self.write(writer, name, job.cache_file, token=f"pdf/{job.cache_file.name}")  # a link of the cache file
         relinker = getattr(writer, "relinker", None)
         if relinker is not None:
             relinker.save()

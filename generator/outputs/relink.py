@@ -1,15 +1,17 @@
 """Unchanged outputs as hard links (issue 12): a rebuild writes only the files whose bytes changed.
 
-Every build is a fresh folder of `.site/` (publish.py). A file the build writes whose bytes are
-the same as the same path of the published build (`previous`) becomes a hard link of that file
-instead of a new copy; a PDF is a hard link of its file in the PDF cache (`.cache/pdf/<hash>.pdf`).
-The comparison reads the previous file only when the sizes agree.
+A build's folder is the spare (the build published before the current one) trimmed to the files
+its manifest names, or a new one (publish.py). A file the build writes whose bytes are the same as
+the same path of the published build (`previous`) becomes a hard link of that file instead of a
+new copy; a PDF is a hard link of its file in the PDF cache (`.cache/pdf/<hash>.pdf`). The
+comparison reads the previous file only when the sizes agree.
 
 A file written with a token (what it is made of: a page-cache key, a data file's key and name) is
-recorded in the build's manifest (`published.json` in the page cache: the build folder, and each
-file's token and size). The next build links a file whose token the manifest of the published
-build gives, at the same size, without making or reading its bytes at all: the same token, the same
-bytes (the caches are keyed so). A manifest of another build than the published one is not used.
+recorded in the build's manifest (`.site/<build>.json`: the build folder, and each file's token and
+size). The next build keeps a file the spare already holds from the same token, and links one the
+published build's manifest gives from the same token, at the same size, without making or reading
+its bytes at all: the same token, the same bytes (the caches are keyed so). What the spare held
+that this build did not make again is removed when the build's manifest is saved (`save()`).
 
 Every write goes to a new inode (a new name, or a temporary file renamed over the old one): a
 file shared with the published build or the cache is never changed in place, whatever happens.
@@ -33,40 +35,49 @@ from pelican.writers import FileOverwriteFailedError, Writer, logger
 
 from generator.outputs import publish
 
-MANIFEST = "published.json"
-
 
 class Relinker:
     """Writes into one build folder, linking what the previous build already has."""
 
-    def __init__(self, build: Path, previous: Path | None, manifest: Path | None = None):
+    def __init__(self, build: Path, previous: Path | None, manifests: bool = False):
         self.build = Path(os.path.abspath(build))
         self.previous = previous
-        self.manifest = manifest  # where the manifest of the published build is, and this build's goes
+        self.manifests = manifests  # the build is in `.site/`: it has a manifest, and so may the published one
         self.linked = 0
         self.written = 0
+        self.kept = 0  # files the spare already held from the same token
         self.tokens: dict[str, list] = {}  # this build's files written with a token: name -> [token, size or None]
+        self.made_here: set[str] = set()  # the names this build wrote without a token
         self._before: dict | None = None
+        self._held: dict | None = None
 
     @classmethod
-    def of(cls, build: str | os.PathLike, manifest: Path | None = None) -> Relinker:
+    def of(cls, build: str | os.PathLike) -> Relinker:
         build = Path(build)
-        return cls(build, publish.previous_build(build), manifest)
+        return cls(build, publish.previous_build(build), build.resolve().parent.name == publish.STORE)
 
     def _published(self) -> dict[str, list]:
         """The published build's files by name: [token, size] (empty: no manifest of that build)."""
         if self._before is None:
             self._before = {}
-            if self.previous is not None and self.manifest is not None:
-                with contextlib.suppress(OSError, ValueError, TypeError):
-                    found = json.loads(self.manifest.read_text(encoding="utf-8"))
-                    if found.get("build") == str(self.previous) and isinstance(found.get("files"), dict):
-                        self._before = found["files"]
+            if self.previous is not None and self.manifests:
+                self._before = publish.read_manifest(publish.manifest_path(self.previous), self.previous) or {}
         return self._before
 
+    def _kept(self) -> dict[str, list]:
+        """What the folder held when the build started (the spare's files by name), empty for a new folder."""
+        if self._held is None:
+            self._held = (publish.read_manifest(publish.kept_path(self.build)) or {}) if self.manifests else {}
+        return self._held
+
     def reuse(self, name: str, token: str) -> bool:
-        """`name` (below the build) as a link of the published build's file made of the same `token`.
-        (Plain string paths: a district rebuild links tens of thousands of files this way.)"""
+        """`name` (below the build) as the spare's file made of the same `token`, kept where it is, or a
+        link of the published build's. (Plain string paths: a district rebuild passes tens of thousands.)"""
+        held = self._kept().get(name)
+        if isinstance(held, list) and held[:1] == [token]:
+            self.kept += 1
+            self.tokens[name] = held
+            return True
         entry = self._published().get(name)
         if self.previous is None or not isinstance(entry, list) or entry[:1] != [token]:
             return False
@@ -94,21 +105,37 @@ class Relinker:
         self.tokens[name] = [token, size]
 
     def save(self) -> None:
-        """This build's manifest, for the next build (a build that is not published: never used)."""
-        if self.manifest is None:
+        """Remove what the spare held that this build did not make again; then this build's manifest,
+        for the next build (a build that is not published: never used)."""
+        if not self.manifests:
             return
+        self._remove_stale()
         files = {}
         for name, (token, size) in self.tokens.items():
             with contextlib.suppress(OSError):
                 files[name] = [token, size if size is not None else os.stat(os.path.join(self.build, name)).st_size]
-        tmp = self.manifest.with_name(f"{self.manifest.name}.{os.getpid()}.tmp")
+        manifest = publish.manifest_path(self.build)
+        tmp = manifest.with_name(f"{manifest.name}.{os.getpid()}.tmp")
         try:
-            self.manifest.parent.mkdir(parents=True, exist_ok=True)
             tmp.write_text(json.dumps({"build": str(self.build.resolve()), "files": files}), encoding="utf-8")
-            tmp.replace(self.manifest)
-        except OSError:  # a cache that cannot be written: the next build compares bytes instead
+            tmp.replace(manifest)
+        except OSError:  # a manifest that cannot be written: the next build compares bytes instead
             with contextlib.suppress(OSError):
                 tmp.unlink()
+
+    def _remove_stale(self) -> None:
+        folders = set()
+        for name in self._kept().keys() - self.tokens.keys() - self.made_here:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(self.build, name))
+            folders.add(os.path.dirname(name))
+        for folder in sorted(folders, key=len, reverse=True):  # the deepest first; the build itself stays
+            while folder:
+                try:
+                    os.rmdir(os.path.join(self.build, folder))
+                except OSError:  # not empty (or gone)
+                    break
+                folder = os.path.dirname(folder)
 
     def same_as_before(self, path: Path, data: bytes) -> Path | None:
         """The previous build's file at the same place, if its bytes are `data`."""
@@ -126,6 +153,7 @@ class Relinker:
     def write(self, path: str | os.PathLike, data: bytes) -> None:
         """`data` into `path` (a new inode), or a link of the previous build's identical file."""
         path = Path(path)
+        self._made(path)
         old = self.same_as_before(path, data)
         if old is not None and self.link(old, path):
             return
@@ -151,6 +179,10 @@ class Relinker:
         try:
             os.link(source, path)
         except FileExistsError:
+            with contextlib.suppress(OSError):
+                if os.path.samefile(source, path):  # already it (rename(2) would do nothing, leaving tmp)
+                    self.linked += 1
+                    return True
             tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             try:
                 os.link(source, tmp)
@@ -167,8 +199,14 @@ class Relinker:
     def copy(self, source: Path, path: str | os.PathLike) -> None:
         """A file that is already on disk (a PDF from the cache): linked, or its bytes written."""
         path = Path(path)
+        self._made(path)
         if not self.link(source, path):
             self.write(path, source.read_bytes())
+
+    def _made(self, path: Path) -> None:
+        if self.manifests:
+            with contextlib.suppress(ValueError):
+                self.made_here.add(Path(os.path.abspath(path)).relative_to(self.build).as_posix())
 
 
 class _Sink:
@@ -195,7 +233,7 @@ class LinkingWriter(Writer):
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
-        self.relinker = Relinker.of(output_path, manifest_path(settings or {}))
+        self.relinker = Relinker.of(output_path)
 
     def _open_w(self, filename, encoding, override=False):
         """Pelican's checks (a file written twice, `override`), as in pelican.writers.Writer._open_w."""
@@ -214,18 +252,6 @@ class LinkingWriter(Writer):
             self._overridden_files.add(filename)
         self._written_files.add(filename)
         return _Sink(self.relinker, filename, encoding)
-
-
-def manifest_path(settings: dict) -> Path | None:
-    """The manifest's place: the page cache of the build's cache folder (BUDGET_CACHE)."""
-    if "PATH" not in settings:
-        return None
-    from generator.core.settings import BudgetSettings
-
-    try:
-        return BudgetSettings.of(settings).cache_dir(settings["PATH"]) / "pages" / MANIFEST
-    except Exception:  # noqa: BLE001 — settings the build refuses anyway (plugin.start): no manifest
-        return None
 
 
 def get_writer(pelican):
