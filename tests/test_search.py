@@ -116,3 +116,41 @@ def test_search_finds_a_project_in_the_browser_under_a_sub_path(browser, example
         assert urlsplit(tab.url).path == f"{PREFIX}{lang}/search/"
         context.close()
     assert not problems, problems
+
+
+def test_a_part_begun_early_that_fails_stops_the_build_when_it_is_waited_for(tmp_path, monkeypatch):
+    """search.start() runs Pagefind beside the build; its failure is E449 where index() waits for it."""
+    from generator.core.settings import BudgetSettings
+
+    monkeypatch.setattr(search, "shard_command", lambda tree, out: [sys.executable, "-c", "import sys; sys.exit('part broke')"])
+    stopped = []
+
+    def stop(issues, lang):
+        stopped.extend(issues)
+        raise BuildFailed("stopped")
+
+    monkeypatch.setattr(search, "stop", stop)
+    site, page = tmp_path / "site", "zh/2024/town/index.html"
+    (site / page).parent.mkdir(parents=True)
+    (site / page).write_text('<html lang="zh"><body data-pagefind-body>镇</body></html>', encoding="utf-8")
+    settings = {"OUTPUT_PATH": str(site), "BUDGET_MESSAGES_LANG": "en", "BUDGET_SEARCH_SHARDS": 2,
+                "PATH": str(tmp_path / "content")}
+
+    class Generator:
+        budget = BudgetSettings.of(settings)
+        output_path = str(site)
+        outputs = {page: ((site / page).read_text(encoding="utf-8"), None, None)}
+
+    Generator.settings = settings
+    search.start(Generator())
+    assert str(site.resolve()) in search._STARTED  # begun
+
+    class Pelican:
+        pass
+
+    Pelican.settings = settings
+    with pytest.raises(BuildFailed):
+        search.index(Pelican())
+    (found,) = stopped
+    assert found.code == "E449" and "part broke" in found.message("en")
+    assert not list(tmp_path.glob(".search-*")) and not list(site.parent.glob(".search-*"))  # its trees are gone

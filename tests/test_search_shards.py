@@ -65,7 +65,8 @@ def district(tmp_path_factory):
     seen["stamp"] = json.loads((cache / search.STAMP).read_text(encoding="utf-8"))
     slug = next(line.split(": ")[1] for line in edited_file.read_text(encoding="utf-8").splitlines()
                 if line.startswith("  slug: "))
-    return {"site": edited, "seen": seen, "slug": slug, "tmp": tmp}
+    cold = build(content, tmp / "cold" / "output", tmp / "cold-cache")
+    return {"site": edited, "seen": seen, "slug": slug, "tmp": tmp, "cold": cold}
 
 
 def test_every_document_page_is_in_exactly_one_part(district):
@@ -90,9 +91,19 @@ def test_a_rebuild_with_nothing_changed_indexes_no_part(district):
 
 def test_an_edit_indexes_only_its_departments_part(district):
     seen = district["seen"]
-    part = search.bundle(search.shard_of(f"zh/2024/{district['slug']}/index.html", SHARDS))
+    shard = search.shard_of(f"zh/2024/{district['slug']}/index.html", SHARDS)
     changed = {name for name in seen["edited"] if seen["edited"][name] != seen["again"][name]}
-    assert changed == {part}
+    assert changed == {search.bundle(shard)}
+    # begun as soon as the document pages were made (search.start), from their files in the page cache
+    assert seen["stamp"]["begun early"] == [shard] and seen["stamp"]["indexed"] == [shard]
+
+
+def test_an_index_made_in_parts_and_begun_early_is_the_index_of_a_build_from_nothing(district):
+    def index(site: Path) -> dict[str, bytes]:
+        return {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / search.BUNDLE).rglob("*") if p.is_file()}
+
+    edited, cold = index(district["site"]), index(district["cold"])
+    assert edited.keys() == cold.keys() and [name for name in edited if edited[name] != cold[name]] == []
 
 
 @pytest.mark.browser
@@ -121,3 +132,18 @@ def test_the_browser_finds_pages_of_every_part(browser, district):  # noqa: F811
     found = {search.shard_of(link[len(PREFIX):].split("#")[0] + "index.html", SHARDS) for link in links}
     assert found == parts, links
     assert not problems, problems
+
+
+def test_parts_begun_early_are_the_parts_pagefind_makes_from_the_written_site(district, tmp_path):
+    """search.start() links the pages' files in the page cache; run_shards() links the written pages."""
+    from generator.core.settings import BudgetSettings
+
+    site = tmp_path / "site"
+    shutil.copytree(district["cold"], site, ignore=shutil.ignore_patterns(search.BUNDLE))
+    documents = [p for p in search.html_pages(site) if search.shard_of(p, 1) is not None]
+    parts, _, _ = search.plan(None, documents, SHARDS, None)
+    search.run_shards(site, parts, BudgetSettings())
+    late = {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / search.BUNDLE).rglob("*") if p.is_file()}
+    early = {p.relative_to(district["cold"]).as_posix(): p.read_bytes()
+             for p in (district["cold"] / search.BUNDLE).rglob("*") if p.is_file()}
+    assert early.keys() == late.keys() and [name for name in late if late[name] != early[name]] == []

@@ -127,6 +127,14 @@ class PageCache:
             self.read += 1  # a cached page, not one this build rendered
         return (staged if isinstance(staged, Path) else self._path(key)).read_text(encoding="utf-8")
 
+    def source(self, key: str) -> Path | str:
+        """Where a page `has()` found or this build stored is now (its staged or stored file), or its text:
+        for a reader that links the file (the search index, search.py)."""
+        staged = self.pending.get(key)
+        if isinstance(staged, str):
+            return staged
+        return staged if isinstance(staged, Path) else self._path(key)
+
     def get_bytes(self, key: str) -> bytes | None:
         """Stored bytes (not a page: not counted), e.g. a document's data files (opendata.py)."""
         staged = self.pending.get(key)

@@ -100,6 +100,8 @@ class BudgetGenerator(Incremental, Generator):
                 problems += self.document_outputs(db, lang)
             if hasattr(db, "release"):
                 db.release()
+        if not problems:
+            search.start(self)  # the search index's changed parts, while the rest is made
         self.opendata.finish()
         problems += self.render_indexes()
         if problems:

@@ -29,6 +29,7 @@ sets it): a small site has one, indexed as a whole as above.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import errno
 import hashlib
@@ -40,7 +41,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -57,8 +60,16 @@ SHARD_PAGES = 150  # document pages a part of the index has, about
 MAX_SHARDS = 64
 _DOCUMENT = re.compile(r"^[^/]+/\d{4}/([^/]+)/")  # {lang}/{year}/{department}/…: a document's page
 STAMP = "search.json"  # in the cache folder: what the last build's index was made from
+_STARTED: dict[str, Started] = {}  # the parts start() began, by build folder, for index() to wait for
+_LIVE: set[subprocess.Popen] = set()  # Pagefind runs not finished: killed if the build stops before them
 
 log = logging.getLogger(__name__)
+
+
+@atexit.register
+def _kill_live() -> None:
+    for proc in list(_LIVE):
+        proc.kill()
 
 
 def search_url(lang: str) -> str:
@@ -109,11 +120,16 @@ def index(pelican) -> None:
     if not budget.search:
         return
     site = Path(pelican.settings["OUTPUT_PATH"])
-    shutil.rmtree(site / BUNDLE, ignore_errors=True)  # a build in place (`pelican content`) leaves no stale index
     real = site.resolve()
+    early = _STARTED.pop(str(real), None)
     pages = html_pages(site)
     documents = [p for p in pages if shard_of(p, 1) is not None]
     count = shard_count(len(documents), budget.search_shards)
+    if early is not None and count == 1:  # begun in parts, but the site has one: not used
+        early.wait()
+        early = None
+    if early is None:
+        shutil.rmtree(site / BUNDLE, ignore_errors=True)  # a build in place (`pelican content`) leaves no stale index
     previous = publish.previous_build(real)
     stamps = budget.cache_dir(pelican.settings["PATH"]) / STAMP if "PATH" in pelican.settings else None
     started = time.perf_counter()
@@ -129,7 +145,7 @@ def index(pelican) -> None:
             run_pagefind(site, budget)
             log.info("search: %d pages indexed in %.1f s", len(pages), time.perf_counter() - started)
     else:
-        stamp = index_shards(site, previous, documents, count, budget, stamps)
+        stamp = index_shards(site, previous, documents, count, budget, stamps, early)
     if stamps is None:
         return
     with contextlib.suppress(OSError):  # a cache that cannot be written: the next build indexes again
@@ -139,10 +155,10 @@ def index(pelican) -> None:
         tmp.replace(stamps)
 
 
-def index_shards(site: Path, previous: Path | None, documents: list[str], count: int, budget: BudgetSettings,
-                 stamps: Path | None) -> dict:
-    """Each part of the index: linked from the published build if its pages are the same, else indexed
-    (two Pagefind runs at a time); the stamp of what each part was made from."""
+def plan(previous: Path | None, documents: list[str], count: int,
+         stamps: Path | None) -> tuple[dict[int, list[str]], dict[str, Any], set[int]]:
+    """Each part's pages, the stamp of what each part is made from, and the parts the published build's
+    index has made from the same pages by the same Pagefind (linked, if their pages are the published ones)."""
     parts: dict[int, list[str]] = {i: [] for i in range(count)}
     for page in documents:
         parts[shard_of(page, count) or 0].append(page)
@@ -154,15 +170,84 @@ def index_shards(site: Path, previous: Path | None, documents: list[str], count:
         before = {}
     same = previous is not None and all(before.get(k) == stamp[k] for k in ("pagefind", "command", "count")) \
         and before.get("build") == str(previous)
+    return parts, stamp, {i for i in parts if same and before.get("shards", {}).get(str(i)) == stamp["shards"][str(i)]}
+
+
+def index_shards(site: Path, previous: Path | None, documents: list[str], count: int, budget: BudgetSettings,
+                 stamps: Path | None, started: Started | None = None) -> dict:
+    """Each part of the index: linked from the published build if its pages are the same, else indexed
+    (two Pagefind runs at a time; those `start()` began, waited for); the stamp of what each part was made from."""
+    parts, stamp, same = plan(previous, documents, count, stamps)
+    problems: list[str] = []
+    if started is not None:
+        problems = started.wait()
+        if started.documents != documents:  # begun on other pages than the site has: indexed again, all of it
+            shutil.rmtree(site / BUNDLE, ignore_errors=True)
+            problems, started = [], None
+    early = set(started.parts) if started is not None else set()
     todo = [i for i, found in parts.items()
-            if not (same and before.get("shards", {}).get(str(i)) == stamp["shards"][str(i)]
-                    and previous is not None and link_shard(site, previous, i, found))]
-    started = time.perf_counter()
+            if i not in early and not (i in same and previous is not None and link_shard(site, previous, i, found))]
+    began = time.perf_counter()
+    if problems:
+        stop([issue("E449", Location(str(site)), problem=problems[0])], budget.messages_lang)
     if todo:
         run_shards(site, {i: parts[i] for i in todo}, budget)
-    log.info("search: %d of %d parts indexed (%d pages) in %.1f s", len(todo), count,
-             sum(len(parts[i]) for i in todo), time.perf_counter() - started)
-    return stamp
+    log.info("search: %d of %d parts indexed (%d pages; %d begun early) in %.1f s", len(todo) + len(early), count,
+             sum(len(parts[i]) for i in [*todo, *early]), len(early), time.perf_counter() - began)
+    return {**stamp, "indexed": sorted({*todo, *early}), "begun early": sorted(early)}  # these two for the record only
+
+
+class Started:
+    """The parts of the index `start()` began: Pagefind runs in a thread of their own while the build goes on."""
+
+    def __init__(self, documents: list[str], parts: dict[int, list[str]], runs: list, site: Path, tmp: Path):
+        self.documents, self.parts = documents, parts
+        self.problems: list[str] = []
+        self.thread = threading.Thread(target=self._run, args=(runs, site, tmp), daemon=True)
+        self.thread.start()
+
+    def _run(self, runs: list, site: Path, tmp: Path) -> None:
+        try:
+            self.problems = run_batches(runs, site)
+        except Exception as exc:  # noqa: BLE001 — reported by wait(), in the build's own thread
+            self.problems = [f"{type(exc).__name__}: {exc}"]
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def wait(self) -> list[str]:
+        self.thread.join()
+        return self.problems
+
+
+def start(gen) -> None:
+    """Once the document pages are rendered (or found in the page cache) and before the index pages,
+    the data files and the writing: Pagefind begun on the parts whose pages are not the published
+    build's (by token, relink.py), over links of the pages' files in the page cache. `index()` waits
+    for them; it indexes again whatever this guessed wrong (a page it did not know of)."""
+    if not gen.budget.search:
+        return
+    site = Path(gen.output_path).resolve()
+    documents = sorted(p for p in gen.outputs if p.endswith(".html") and shard_of(p, 1) is not None)
+    count = shard_count(len(documents), gen.budget.search_shards)
+    if count == 1:
+        return
+    previous = publish.previous_build(site)
+    published = (publish.read_manifest(publish.manifest_path(previous), previous) if previous is not None else None) or {}
+    parts, _, same = plan(previous, documents, count, gen.budget.cache_dir(gen.settings["PATH"]) / STAMP)
+    todo = {i: found for i, found in parts.items()
+            if i not in same or any(published.get(p, [None])[:1] != [gen.outputs[p][2]] for p in found)}
+    if not todo:  # every part linked at the end (index())
+        return
+    shutil.rmtree(site / BUNDLE, ignore_errors=True)
+
+    def source(page: str) -> Path | str:
+        text, _, token = gen.outputs[page]
+        if token is not None:
+            return gen.pages.source(token)
+        return text() if callable(text) else text
+
+    tmp = Path(tempfile.mkdtemp(prefix=".search-", dir=site.parent))
+    _STARTED[str(site)] = Started(documents, todo, trees(tmp, todo, source, site), site, tmp)
 
 
 def link_shard(site: Path, previous: Path, shard: int, found: list[str]) -> bool:
@@ -188,37 +273,59 @@ def run_shards(site: Path, parts: dict[int, list[str]], budget: BudgetSettings) 
     """Pagefind over each part (a tree of hard links of its pages beside the build), two at a time; a
     failure stops the build (E449)."""
     with tempfile.TemporaryDirectory(prefix=".search-", dir=site.resolve().parent) as tmp:
-        runs = []
-        for shard, found in sorted(parts.items()):
-            tree = Path(tmp) / f"s{shard:02d}"
-            for page in found:
-                (tree / page).parent.mkdir(parents=True, exist_ok=True)
-                os.link(site / page, tree / page)
-            if not found:  # a part no department fell into: an empty index, so the page can merge it
-                (tree / "index.html").parent.mkdir(parents=True, exist_ok=True)
-                (tree / "index.html").write_text("<html lang=\"zh\"><body data-pagefind-body></body></html>")
-            runs.append((shard, shard_command(tree, site.resolve() / bundle(shard))))
-        problems = []
-        for start in range(0, len(runs), 2):
-            batch = [(shard, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
-                     for shard, cmd in runs[start:start + 2]]
-            for shard, proc in batch:
-                try:
-                    out, _ = proc.communicate(timeout=TIMEOUT)
-                except subprocess.TimeoutExpired as exc:
-                    proc.kill()
-                    problems.append(str(exc))
-                    continue
-                entry = site / bundle(shard) / "pagefind-entry.json"
-                if proc.returncode != 0 or not entry.is_file():
-                    problems.append((out or "").strip()[-2000:] or f"exit {proc.returncode}")
-                    continue
-                try:
-                    steady(entry)
-                except ValueError as exc:
-                    problems.append(f"{entry}: {exc}")
+        problems = run_batches(trees(Path(tmp), parts, lambda page: site / page, site), site)
     if problems:
         stop([issue("E449", Location(str(site)), problem=problems[0])], budget.messages_lang)
+
+
+def trees(tmp: Path, parts: dict[int, list[str]], source: Callable[[str], Path | str], site: Path) -> list:
+    """Each part's tree of its pages below `tmp` (each a hard link of `source(page)`'s file, or its text), and
+    the Pagefind command that indexes it into the site."""
+    runs = []
+    for shard, found in sorted(parts.items()):
+        tree = tmp / f"s{shard:02d}"
+        for page in found:
+            (tree / page).parent.mkdir(parents=True, exist_ok=True)
+            made = source(page)
+            if isinstance(made, str):
+                (tree / page).write_text(made, encoding="utf-8")
+                continue
+            try:
+                os.link(made, tree / page)
+            except OSError:  # another file system
+                shutil.copyfile(made, tree / page)
+        if not found:  # a part no department fell into: an empty index, so the page can merge it
+            (tree / "index.html").parent.mkdir(parents=True, exist_ok=True)
+            (tree / "index.html").write_text("<html lang=\"zh\"><body data-pagefind-body></body></html>")
+        runs.append((shard, shard_command(tree, site.resolve() / bundle(shard))))
+    return runs
+
+
+def run_batches(runs: list, site: Path) -> list[str]:
+    """The Pagefind runs, two at a time; what went wrong (empty: nothing)."""
+    problems: list[str] = []
+    for first in range(0, len(runs), 2):
+        batch = [(shard, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+                 for shard, cmd in runs[first:first + 2]]
+        _LIVE.update(proc for _, proc in batch)
+        for shard, proc in batch:
+            try:
+                out, _ = proc.communicate(timeout=TIMEOUT)
+            except subprocess.TimeoutExpired as exc:
+                proc.kill()
+                problems.append(str(exc))
+                continue
+            finally:
+                _LIVE.discard(proc)
+            entry = site / bundle(shard) / "pagefind-entry.json"
+            if proc.returncode != 0 or not entry.is_file():
+                problems.append((out or "").strip()[-2000:] or f"exit {proc.returncode}")
+                continue
+            try:
+                steady(entry)
+            except ValueError as exc:
+                problems.append(f"{entry}: {exc}")
+    return problems
 
 
 def html_pages(site: Path) -> list[str]:
