@@ -165,3 +165,19 @@ def test_killing_invoke_build_at_any_moment_leaves_a_complete_site(tmp_path):
     current = os.readlink(out).split("/")[-1]
     spare = next(n for n in names if n != current and not n.endswith(".json"))
     assert names == sorted([current, f"{current}.json", spare, f"{spare}.json"])
+
+
+def test_two_outputs_in_one_folder_keep_each_others_published_build(tmp_path):
+    """`--output site/preview` beside `site/output`: they share `.site/`, and neither build removes, or
+    starts from, the build the other one shows."""
+    out, preview = tmp_path / "output", tmp_path / "preview"
+    for target, text in ((out, "site"), (preview, "preview"), (out, "site 2"), (out, "site 3"), (out, "site 4")):
+        with publish.staging(target) as folder:
+            if (folder / "index.html").exists():  # from a spare: this output's, never the build the other shows
+                assert (folder / "index.html").read_text().startswith("site") and target == out
+            (folder / "index.html").unlink(missing_ok=True)
+            (folder / "index.html").write_text(text)
+            publish.manifest_path(folder).write_text(json.dumps({"build": str(folder.resolve()),
+                                                                 "files": {"index.html": ["t", len(text)]}}))
+            publish.publish(target, folder)
+    assert (preview / "index.html").read_text() == "preview" and (out / "index.html").read_text() == "site 4"

@@ -25,7 +25,8 @@ with the new symlink in one step with Linux renameat2(RENAME_EXCHANGE). Where th
 missing (not Linux, old kernel, a file system without it) the folder is renamed away first and
 the symlink put in its place: output/ is missing between the two renames, once.
 
-One build at a time: publishing removes every folder of `.site/` but the two it keeps.
+One build at a time: publishing removes every folder of `.site/` but the two it keeps and those
+that other outputs in the same folder show.
 """
 
 from __future__ import annotations
@@ -103,9 +104,9 @@ def read_manifest(path: Path, build: Path | None = None) -> Files | None:
 def _from_spare(output: Path, folder: Path) -> bool:
     """Make `folder` out of the spare: renamed and trimmed to its manifest; what is left is `kept_path(folder)`.
     False (and the spare removed) where there is none or it cannot be used."""
-    published = current(output)
+    published = live(output)
     for entry in sorted(store(output).iterdir(), reverse=True):  # the newest first
-        if entry.is_symlink() or not entry.is_dir() or entry.resolve() == published:
+        if entry.is_symlink() or not entry.is_dir() or entry.resolve() in published:
             continue
         files = read_manifest(manifest_path(entry), entry.resolve())
         if files is None:
@@ -157,6 +158,17 @@ def current(output: Path) -> Path | None:
         return None
     target = (output.parent / os.readlink(output)).resolve()
     return target if target.parent == store(output).resolve() else None
+
+
+def live(output: Path) -> set[Path]:
+    """The builds of `.site/` that a symlink beside it shows: output/'s, and those of other outputs in
+    the same folder (`--output site/preview` beside `site/output`), never removed or reused."""
+    found = set()
+    with contextlib.suppress(OSError), os.scandir(output.parent) as entries:
+        for entry in entries:
+            if entry.is_symlink() and (target := current(Path(entry.path))) is not None:
+                found.add(target)
+    return found
 
 
 def previous_build(build: Path) -> Path | None:
@@ -230,9 +242,7 @@ def prune(output: Path, spare: Path | None = None) -> None:
     """Remove every build but the current one and the spare, if it has its manifest (older builds,
     staging left by a killed build, the manifests of builds that are gone).
     Best effort: what cannot be removed now is removed by the next build."""
-    keep = {path for path in (current(output), spare) if path is not None}
-    if spare is not None and not manifest_path(spare).is_file():
-        keep.discard(spare)
+    keep = live(output) | ({spare} if spare is not None and manifest_path(spare).is_file() else set())
     folder = store(output)
     if not folder.is_dir():
         return

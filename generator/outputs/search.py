@@ -25,6 +25,10 @@ indexed by its own Pagefind run over hard links of its pages (`pagefind/` the fi
 `mergeIndex`). A part whose pages are all the published build's is linked, not indexed again. The
 number of parts is a power of two, one per about SHARD_PAGES document pages (BUDGET_SEARCH_SHARDS
 sets it): a small site has one, indexed as a whole as above.
+
+The parts whose pages changed (their tokens are not the published build's) begin as soon as the
+document pages are made (`start()`, over links of the pages' files in the page cache), so Pagefind
+runs while the index pages, the data files and the writing go on; `index()` waits for them.
 """
 
 from __future__ import annotations
