@@ -122,7 +122,10 @@ def test_a_part_begun_early_that_fails_stops_the_build_when_it_is_waited_for(tmp
     """search.start() runs Pagefind beside the build; its failure is E449 where index() waits for it."""
     from generator.core.settings import BudgetSettings
 
-    monkeypatch.setattr(search, "shard_command", lambda tree, out: [sys.executable, "-c", "import sys; sys.exit('part broke')"])
+    from generator.outputs import search_parts
+
+    monkeypatch.setattr(search_parts, "shard_command",
+                        lambda tree, out: [sys.executable, "-c", "import sys; sys.exit('part broke')"])
     stopped = []
 
     def stop(issues, lang):

@@ -33,21 +33,17 @@ runs while the index pages, the data files and the writing go on; `index()` wait
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import errno
 import hashlib
 import json
 import logging
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -56,24 +52,26 @@ from generator.core.diagnostics import Location, issue
 from generator.core.settings import BudgetSettings
 from generator.outputs import publish
 from generator.outputs.buildlog import stop
-from generator.outputs.district import OVERVIEW
+from generator.outputs.search_parts import (
+    BUNDLE,
+    TIMEOUT,
+    Started,
+    bundle,
+    link_tree,
+    run_batches,
+    shard_command,
+    shard_count,
+    shard_of,
+    steady,
+    trees,
+)
 
-BUNDLE = "pagefind"  # the index and UI, below the output folder
-TIMEOUT = 600
-SHARD_PAGES = 150  # document pages a part of the index has, about
-MAX_SHARDS = 64
-_DOCUMENT = re.compile(r"^[^/]+/\d{4}/([^/]+)/")  # {lang}/{year}/{department}/…: a document's page
+__all__ = ["BUNDLE", "bundle", "shard_count", "shard_of", "steady", "index", "start", "pages", "register"]
+
 STAMP = "search.json"  # in the cache folder: what the last build's index was made from
 _STARTED: dict[str, Started] = {}  # the parts start() began, by build folder, for index() to wait for
-_LIVE: set[subprocess.Popen] = set()  # Pagefind runs not finished: killed if the build stops before them
 
 log = logging.getLogger(__name__)
-
-
-@atexit.register
-def _kill_live() -> None:
-    for proc in list(_LIVE):
-        proc.kill()
 
 
 def search_url(lang: str) -> str:
@@ -89,29 +87,6 @@ def pages(gen) -> list[tuple[str, str, dict]]:
     merged = [bundle(i) for i in range(1, count)]
     return [(f"{search_url(lang)}index.html", "search", {**gen.common(lang, search_url(lang), search_url(gen.other[lang])),
                                                          "bundles": merged}) for lang in gen.langs]
-
-
-def shard_count(pages: int, setting: int | None = None) -> int:
-    """How many parts the index of `pages` document pages is made in: a power of two."""
-    if setting:
-        return setting
-    count = 1
-    while count < MAX_SHARDS and pages > count * SHARD_PAGES:
-        count *= 2
-    return count
-
-
-def shard_of(page: str, count: int) -> int | None:
-    """The part a page belongs to (None: not a document page, so not indexed)."""
-    found = _DOCUMENT.match(page)
-    if found is None or found[1] == OVERVIEW:  # the district overview: not a document (E448 keeps the name)
-        return None
-    return int.from_bytes(hashlib.sha256(found[1].encode()).digest()[:4], "big") % count
-
-
-def bundle(shard: int) -> str:
-    """A part's folder below the site."""
-    return BUNDLE if shard == 0 else f"{BUNDLE}/s{shard:02d}"
 
 
 def command(site: Path) -> list[str]:
@@ -201,28 +176,6 @@ def index_shards(site: Path, previous: Path | None, documents: list[str], count:
     return {**stamp, "indexed": sorted({*todo, *early}), "begun early": sorted(early)}  # these two for the record only
 
 
-class Started:
-    """The parts of the index `start()` began: Pagefind runs in a thread of their own while the build goes on."""
-
-    def __init__(self, documents: list[str], parts: dict[int, list[str]], runs: list, site: Path, tmp: Path):
-        self.documents, self.parts = documents, parts
-        self.problems: list[str] = []
-        self.thread = threading.Thread(target=self._run, args=(runs, site, tmp), daemon=True)
-        self.thread.start()
-
-    def _run(self, runs: list, site: Path, tmp: Path) -> None:
-        try:
-            self.problems = run_batches(runs, site)
-        except Exception as exc:  # noqa: BLE001 — reported by wait(), in the build's own thread
-            self.problems = [f"{type(exc).__name__}: {exc}"]
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-
-    def wait(self) -> list[str]:
-        self.thread.join()
-        return self.problems
-
-
 def start(gen) -> None:
     """Once the document pages are rendered (or found in the page cache) and before the index pages,
     the data files and the writing: Pagefind begun on the parts whose pages are not the published
@@ -269,10 +222,6 @@ def link_shard(site: Path, previous: Path, shard: int, found: list[str]) -> bool
     return True
 
 
-def shard_command(tree: Path, out: Path) -> list[str]:
-    return [sys.executable, "-m", "pagefind", "--site", str(tree), "--output-path", str(out), "--silent"]
-
-
 def run_shards(site: Path, parts: dict[int, list[str]], budget: BudgetSettings) -> None:
     """Pagefind over each part (a tree of hard links of its pages beside the build), two at a time; a
     failure stops the build (E449)."""
@@ -280,56 +229,6 @@ def run_shards(site: Path, parts: dict[int, list[str]], budget: BudgetSettings) 
         problems = run_batches(trees(Path(tmp), parts, lambda page: site / page, site), site)
     if problems:
         stop([issue("E449", Location(str(site)), problem=problems[0])], budget.messages_lang)
-
-
-def trees(tmp: Path, parts: dict[int, list[str]], source: Callable[[str], Path | str], site: Path) -> list:
-    """Each part's tree of its pages below `tmp` (each a hard link of `source(page)`'s file, or its text), and
-    the Pagefind command that indexes it into the site."""
-    runs = []
-    for shard, found in sorted(parts.items()):
-        tree = tmp / f"s{shard:02d}"
-        for page in found:
-            (tree / page).parent.mkdir(parents=True, exist_ok=True)
-            made = source(page)
-            if isinstance(made, str):
-                (tree / page).write_text(made, encoding="utf-8")
-                continue
-            try:
-                os.link(made, tree / page)
-            except OSError:  # another file system
-                shutil.copyfile(made, tree / page)
-        if not found:  # a part no department fell into: an empty index, so the page can merge it
-            (tree / "index.html").parent.mkdir(parents=True, exist_ok=True)
-            (tree / "index.html").write_text("<html lang=\"zh\"><body data-pagefind-body></body></html>")
-        runs.append((shard, shard_command(tree, site.resolve() / bundle(shard))))
-    return runs
-
-
-def run_batches(runs: list, site: Path) -> list[str]:
-    """The Pagefind runs, two at a time; what went wrong (empty: nothing)."""
-    problems: list[str] = []
-    for first in range(0, len(runs), 2):
-        batch = [(shard, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
-                 for shard, cmd in runs[first:first + 2]]
-        _LIVE.update(proc for _, proc in batch)
-        for shard, proc in batch:
-            try:
-                out, _ = proc.communicate(timeout=TIMEOUT)
-            except subprocess.TimeoutExpired as exc:
-                proc.kill()
-                problems.append(str(exc))
-                continue
-            finally:
-                _LIVE.discard(proc)
-            entry = site / bundle(shard) / "pagefind-entry.json"
-            if proc.returncode != 0 or not entry.is_file():
-                problems.append((out or "").strip()[-2000:] or f"exit {proc.returncode}")
-                continue
-            try:
-                steady(entry)
-            except ValueError as exc:
-                problems.append(f"{entry}: {exc}")
-    return problems
 
 
 def html_pages(site: Path) -> list[str]:
@@ -371,21 +270,6 @@ def reuse(site: Path, previous: Path, pages: list[str], stamp: dict, stamps: Pat
     return True
 
 
-def link_tree(source: Path, target: Path, skip: str | None = None) -> None:
-    """Every file below `source` hard-linked (or copied) to the same place below `target`; `skip`: the
-    folders right below `source` whose names match it are left out."""
-    for folder, subdirs, files in os.walk(source):
-        if skip is not None and Path(folder) == source:
-            subdirs[:] = [d for d in subdirs if not re.fullmatch(skip, d)]
-        into = target / os.path.relpath(folder, source)
-        into.mkdir(parents=True, exist_ok=True)
-        for name in files:
-            try:
-                os.link(os.path.join(folder, name), into / name)
-            except OSError:
-                shutil.copy2(os.path.join(folder, name), into / name)
-
-
 def run_pagefind(site: Path, budget: BudgetSettings) -> None:
     """Pagefind over the written site; a failure stops the build (E449)."""
     try:
@@ -404,14 +288,6 @@ def run_pagefind(site: Path, budget: BudgetSettings) -> None:
         if os.statvfs(site).f_bavail == 0:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(entry)) from exc
         stop([issue("E449", Location(str(site)), problem=f"{entry}: {exc}")], budget.messages_lang)
-
-
-def steady(entry: Path) -> None:
-    """Pagefind lists the languages of its entry file in any order: sorted, so that a build's bytes are
-    the same every time (tests/fixtures/outputs.json)."""
-    data = json.loads(entry.read_text(encoding="utf-8"))
-    data["languages"] = dict(sorted(data.get("languages", {}).items()))
-    entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def expose(generator) -> None:

@@ -1,0 +1,154 @@
+"""The search index in parts (search.py): a part's tree of pages, the Pagefind runs over the parts
+(two at a time, in a thread of their own when begun early), and what every part shares: where it
+goes below the site, which part a page belongs to, how many parts a site has."""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from generator.outputs.district import OVERVIEW
+
+BUNDLE = "pagefind"  # the index and UI, below the output folder
+TIMEOUT = 600
+SHARD_PAGES = 150  # document pages a part of the index has, about
+MAX_SHARDS = 64
+_DOCUMENT = re.compile(r"^[^/]+/\d{4}/([^/]+)/")  # {lang}/{year}/{department}/…: a document's page
+_LIVE: set[subprocess.Popen] = set()  # Pagefind runs not finished: killed if the build stops before them
+
+
+@atexit.register
+def _kill_live() -> None:
+    for proc in list(_LIVE):
+        proc.kill()
+
+
+def shard_count(pages: int, setting: int | None = None) -> int:
+    """How many parts the index of `pages` document pages is made in: a power of two."""
+    if setting:
+        return setting
+    count = 1
+    while count < MAX_SHARDS and pages > count * SHARD_PAGES:
+        count *= 2
+    return count
+
+
+def shard_of(page: str, count: int) -> int | None:
+    """The part a page belongs to (None: not a document page, so not indexed)."""
+    found = _DOCUMENT.match(page)
+    if found is None or found[1] == OVERVIEW:  # the district overview: not a document (E448 keeps the name)
+        return None
+    return int.from_bytes(hashlib.sha256(found[1].encode()).digest()[:4], "big") % count
+
+
+def bundle(shard: int) -> str:
+    """A part's folder below the site."""
+    return BUNDLE if shard == 0 else f"{BUNDLE}/s{shard:02d}"
+
+
+class Started:
+    """The parts of the index `start()` began: Pagefind runs in a thread of their own while the build goes on."""
+
+    def __init__(self, documents: list[str], parts: dict[int, list[str]], runs: list, site: Path, tmp: Path):
+        self.documents, self.parts = documents, parts
+        self.problems: list[str] = []
+        self.thread = threading.Thread(target=self._run, args=(runs, site, tmp), daemon=True)
+        self.thread.start()
+
+    def _run(self, runs: list, site: Path, tmp: Path) -> None:
+        try:
+            self.problems = run_batches(runs, site)
+        except Exception as exc:  # noqa: BLE001 — reported by wait(), in the build's own thread
+            self.problems = [f"{type(exc).__name__}: {exc}"]
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def wait(self) -> list[str]:
+        self.thread.join()
+        return self.problems
+
+
+def shard_command(tree: Path, out: Path) -> list[str]:
+    return [sys.executable, "-m", "pagefind", "--site", str(tree), "--output-path", str(out), "--silent"]
+
+
+def trees(tmp: Path, parts: dict[int, list[str]], source: Callable[[str], Path | str], site: Path) -> list:
+    """Each part's tree of its pages below `tmp` (each a hard link of `source(page)`'s file, or its text), and
+    the Pagefind command that indexes it into the site."""
+    runs = []
+    for shard, found in sorted(parts.items()):
+        tree = tmp / f"s{shard:02d}"
+        for page in found:
+            (tree / page).parent.mkdir(parents=True, exist_ok=True)
+            made = source(page)
+            if isinstance(made, str):
+                (tree / page).write_text(made, encoding="utf-8")
+                continue
+            try:
+                os.link(made, tree / page)
+            except OSError:  # another file system
+                shutil.copyfile(made, tree / page)
+        if not found:  # a part no department fell into: an empty index, so the page can merge it
+            (tree / "index.html").parent.mkdir(parents=True, exist_ok=True)
+            (tree / "index.html").write_text("<html lang=\"zh\"><body data-pagefind-body></body></html>")
+        runs.append((shard, shard_command(tree, site.resolve() / bundle(shard))))
+    return runs
+
+
+def run_batches(runs: list, site: Path) -> list[str]:
+    """The Pagefind runs, two at a time; what went wrong (empty: nothing)."""
+    problems: list[str] = []
+    for first in range(0, len(runs), 2):
+        batch = [(shard, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+                 for shard, cmd in runs[first:first + 2]]
+        _LIVE.update(proc for _, proc in batch)
+        for shard, proc in batch:
+            try:
+                out, _ = proc.communicate(timeout=TIMEOUT)
+            except subprocess.TimeoutExpired as exc:
+                proc.kill()
+                problems.append(str(exc))
+                continue
+            finally:
+                _LIVE.discard(proc)
+            entry = site / bundle(shard) / "pagefind-entry.json"
+            if proc.returncode != 0 or not entry.is_file():
+                problems.append((out or "").strip()[-2000:] or f"exit {proc.returncode}")
+                continue
+            try:
+                steady(entry)
+            except ValueError as exc:
+                problems.append(f"{entry}: {exc}")
+    return problems
+
+
+def link_tree(source: Path, target: Path, skip: str | None = None) -> None:
+    """Every file below `source` hard-linked (or copied) to the same place below `target`; `skip`: the
+    folders right below `source` whose names match it are left out."""
+    for folder, subdirs, files in os.walk(source):
+        if skip is not None and Path(folder) == source:
+            subdirs[:] = [d for d in subdirs if not re.fullmatch(skip, d)]
+        into = target / os.path.relpath(folder, source)
+        into.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            try:
+                os.link(os.path.join(folder, name), into / name)
+            except OSError:
+                shutil.copy2(os.path.join(folder, name), into / name)
+
+
+def steady(entry: Path) -> None:
+    """Pagefind lists the languages of its entry file in any order: sorted, so that a build's bytes are
+    the same every time (tests/fixtures/outputs.json)."""
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    data["languages"] = dict(sorted(data.get("languages", {}).items()))
+    entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
