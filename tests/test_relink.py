@@ -192,11 +192,10 @@ def test_a_spare_is_trimmed_to_its_manifest_and_one_without_it_is_not_used(tmp_p
         (first / "kept").mkdir()
         (first / "kept" / "page.html").write_text("kept")
         (first / "stray.html").write_text("not in the manifest")
-        (first / "resized.html").write_text("its size changed")
         (first / "empty" / "deep").mkdir(parents=True)
         (first / "empty" / "deep" / "x.css").write_text("theme")
         publish.manifest_path(first).write_text(json.dumps({"build": str(first.resolve()), "files": {
-            "kept/page.html": ["t1", 4], "resized.html": ["t2", 3]}}))
+            "kept/page.html": ["t1", 4], "gone.html": ["t2", 3]}}))  # gone: not in the folder
         publish.publish(out, first)
     with publish.staging(out) as second:
         publish.publish(out, second)

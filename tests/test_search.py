@@ -121,7 +121,6 @@ def test_search_finds_a_project_in_the_browser_under_a_sub_path(browser, example
 def test_a_part_begun_early_that_fails_stops_the_build_when_it_is_waited_for(tmp_path, monkeypatch):
     """search.start() runs Pagefind beside the build; its failure is E449 where index() waits for it."""
     from generator.core.settings import BudgetSettings
-
     from generator.outputs import search_parts
 
     monkeypatch.setattr(search_parts, "shard_command",

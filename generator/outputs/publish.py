@@ -11,7 +11,7 @@ atomic). A kill at any moment leaves output/ pointing at a complete site, the ol
 
 Two builds are kept, double-buffered: the published one and the one published before it (the
 spare). A build does not start from an empty folder but from the spare, renamed to the new
-build's name and trimmed (`trim()`) to the files its manifest names, at their sizes; the build
+build's name and trimmed (`trim()`) to the files its manifest names; the build
 then rewrites only what differs (relink.py), removes what it no longer makes, and is published.
 At a thousand department-years that saves making ~7,500 folders, linking ~35,000 files and
 removing a whole build each time. The spare is never the published build, so nothing a reader
@@ -124,8 +124,9 @@ def _from_spare(output: Path, folder: Path) -> bool:
 
 
 def trim(folder: Path, files: Files) -> Files:
-    """Remove every file below `folder` that `files` does not name at its size, and the folders left
-    empty; the files that are left, as `files` names them."""
+    """Remove every file below `folder` that `files` does not name, and the folders left empty; the files
+    that are left, as `files` names them. (Names only, no stat: a file is only ever put at its name whole,
+    by a rename, so a named file is the one its manifest describes; at 35,000 files this walk is 0.1 s.)"""
     held: Files = {}
 
     def walk(path: str, prefix: str) -> bool:  # True: the folder is empty now
@@ -140,8 +141,7 @@ def trim(folder: Path, files: Files) -> Files:
                         left += 1
                     continue
                 want = files.get(name)
-                if isinstance(want, list) and len(want) == 2 and entry.stat(follow_symlinks=False).st_size == want[1] \
-                        and not entry.is_symlink():
+                if isinstance(want, list) and len(want) == 2 and not entry.is_symlink():
                     left += 1
                     held[name] = want
                 else:
