@@ -154,3 +154,14 @@ def test_the_site_package_made_from_each_documents_part_is_the_whole_package_enc
     whole = od.packages.site_package([od.packages.site_resources(db, list(db.tables)) for db in ordered], years)
     assert od.packages.site_package_text([df.site_fragment(db) for db in ordered], years) == od.dumps(whole, compact=True)
     assert od.packages.site_package_text([], []) == od.dumps(od.packages.site_package([], []), compact=True)
+
+
+def test_a_listing_is_kept_as_its_head_and_the_site_part_as_it_is():
+    from generator.outputs.datafiles import listing_bytes, read_listing
+
+    listed = {"sizes": [["table-01.csv", 10]], "tables": ["01"], "schemas": [], "site": '[{"name":"a\\nb"}]'}
+    blob = listing_bytes(listed)
+    assert blob.count(b"\n") == 1 and blob.endswith(b'[{"name":"a\\nb"}]')  # the part unescaped, on one line
+    assert read_listing(blob) == listed
+    assert read_listing(blob.split(b"\n")[0]) is None  # cut after the head: made again
+    assert read_listing(b'{"sizes": []}\n[]') is None  # not whole

@@ -207,3 +207,18 @@ def test_a_spare_is_trimmed_to_its_manifest_and_one_without_it_is_not_used(tmp_p
     with publish.staging(out) as fourth:
         assert list(fourth.iterdir()) == [] and not second.exists()
         publish.publish(out, fourth)
+
+
+def test_a_plain_name_is_joined_as_pelican_joins_it_and_any_other_name_goes_through_its_check(tmp_path):
+    from pelican.utils import sanitised_join
+
+    base = str(tmp_path / "out")
+    names = ["index.html", "zh/2024/安亭-城运/index.html", "data/2024/a_b/table-01.csv", "theme/css/site.css",
+             "a/./b.html", "a//b.html", ".hidden", "a/../b.html", "./x", "x/", "a\\b"]
+    for name in names:
+        assert relink.joined(base, name) == sanitised_join(base, name), name
+    for name in ("../escape.html", "a/../../escape.html", "/etc/passwd"):
+        with pytest.raises(RuntimeError):
+            relink.joined(base, name)
+    with pytest.raises(RuntimeError):
+        sanitised_join(base, "../escape.html")

@@ -25,7 +25,7 @@ from jinja2 import Template, TemplateError
 from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator, PelicanTemplateNotFound
-from pelican.utils import get_relative_path, path_to_url, sanitised_join
+from pelican.utils import get_relative_path, path_to_url
 
 from generator import catalogue as catalogue_module
 from generator.cli import summary
@@ -262,7 +262,7 @@ class BudgetGenerator(Incremental, Generator):
         (`content` may be a function that gives them)."""
         context = dict(self.context if context is None else context)
         relinker = getattr(writer, "relinker", None) or relink.Relinker(Path(self.output_path), None)
-        path = sanitised_join(self.output_path, name)
+        path = relink.joined(self.output_path, name)
         if token is not None and relinker.reuse(name, token):
             logging.getLogger("pelican.writers").info('Writing "%s"', path)
             signals.content_written.send(path, context=context)
