@@ -51,24 +51,43 @@ def test_a_rebuild_with_nothing_changed_renders_nothing(district, tmp_path):
     assert any((cache / "templates").iterdir())  # and its templates compiled once, kept beside the pages
 
 
-def test_one_edit_renders_its_pages_and_the_indexes_that_list_it(district, tmp_path):
+def test_an_edit_of_prose_renders_its_pages_and_no_index(district, tmp_path):
     cache = tmp_path / "cache"
-    build(district, tmp_path / "out", cache)
+    first = build(district, tmp_path / "out", cache)
     seed = district / "budgets" / "2024" / "anting-city-operations.yaml"
     text = seed.read_text(encoding="utf-8")
     at = text.index("  zh: |\n", text.index("\nfunctions:")) + len("  zh: |\n")
     seed.write_text(text[:at] + "    本段为测试所加。\n\n" + text[at:], encoding="utf-8")
     edited = build(district, tmp_path / "out", cache)
+    # the index pages show the documents' briefs (names, totals, money by function and source), which prose
+    # does not change; the data page prints the data package's size, so it is rendered if that changed
+    data = [f"{lang}/data/index.html" for lang in ("zh", "en") if edited[f"{lang}/data/index.html"] != first[f"{lang}/data/index.html"]]
+    assert sorted(renders(cache)) == sorted(["zh/2024/anting-city-operations/index.html",
+                                             "en/2024/anting-city-operations/index.html", *data])
+    assert "本段为测试所加。" in edited["zh/2024/anting-city-operations/index.html"].decode()
+    # the site from the cache is the site built from scratch
+    assert edited == build(district, tmp_path / "fresh", tmp_path / "fresh-cache")
+
+
+def test_an_edit_the_indexes_show_renders_the_indexes_that_list_it(district, tmp_path):
+    cache = tmp_path / "cache"
+    build(district, tmp_path / "out", cache)
+    seed = district / "budgets" / "2024" / "anting-city-operations.yaml"
+    text = seed.read_text(encoding="utf-8")
+    name = "    en: City Operation Management Centre of Anting Town, Jiading District, Shanghai\n"
+    assert name in text
+    seed.write_text(text.replace(name, "    en: Anting Town City Operation Management Centre\n", 1), encoding="utf-8")
+    edited = build(district, tmp_path / "out", cache)
     assert sorted(renders(cache)) == sorted([
         *[f"{lang}/{page}" for lang in ("zh", "en") for page in (
             "2024/anting-city-operations/index.html",  # its pages
             "index.html", "2024/index.html", "2024/overview/index.html", "data/index.html",  # what lists it
-            "2025/index.html", "2025/overview/index.html",  # next year's documents may compare with it
             "history/anting-city-operations/index.html")],  # its history
         "index.html",
-    ])  # not the 2025 budgets (another department), their histories, the search pages or the Markdown pages
-    assert "本段为测试所加。" in edited["zh/2024/anting-city-operations/index.html"].decode()
-    # the site from the cache is the site built from scratch
+    ])  # not the 2025 pages (their briefs are the same), the search pages or the Markdown pages
+    assert "Anting Town City Operation Management Centre" in edited["en/2024/index.html"].decode()
+    # rendering the indexes that list every document loads no other document: they read its brief
+    assert json.loads((cache / "pages" / "last-build.json").read_text(encoding="utf-8"))["loaded"] == []
     assert edited == build(district, tmp_path / "fresh", tmp_path / "fresh-cache")
 
 

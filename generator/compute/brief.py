@@ -13,9 +13,11 @@ so the same pages come out whether the documents were loaded or not.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from generator.core.diagnostics import Location
@@ -60,6 +62,13 @@ class Brief:
     functions: dict[str, Decimal]  # the ledger's lines by function 类, in code order
     sources: dict[str, Decimal]  # the ledger's lines by income source, in the order they first come
     classes: dict[str, tuple[str, str]]  # every 类 of the document's catalogue: code -> (zh, en)
+
+    @cached_property
+    def digest(self) -> str:
+        """The hash of what an index page can show of the document: every field but where its file is (an
+        index page made from the same briefs is the same page; its cache key, plugin.py)."""
+        shown = [repr(getattr(self, f.name)) for f in fields(self) if f.name not in ("source_path", "slug_at")]
+        return hashlib.sha256("\0".join(shown).encode()).hexdigest()
 
     @property
     def file_stem(self) -> str:

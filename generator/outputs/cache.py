@@ -10,13 +10,15 @@ A rebuild renders only the pages whose inputs changed; the others are taken from
 - for a document's page and its PDF's HTML: its budget file and, when there is one, the same
   department's file of the year before (the narrative compares with it), its slug and language,
   the years it is published in and its data files' sizes;
-- for an index page: the budget files it shows (a year's pages: that year's and the year before's;
-  a history page: its document's of every year; the language index and landing page: all).
+- for an index page: the briefs of the documents it shows (compute/brief.py: their names, totals and
+  money by function and source, all an index page is given of them; a year's pages: that year's; a
+  history page: its document's of every year; the language index and landing page: all).
 
-So editing one department re-renders its documents' pages and PDFs' HTML and the indexes, and a
-rebuild with nothing changed renders no page. Only pages that were verified (read back) are
-stored, and only once the whole build has verified (a failing build stores nothing). The cache
-is a cache: a file that cannot be read is rendered again, one that cannot be written is skipped.
+So editing one department re-renders its documents' pages and PDFs' HTML, and the indexes only if
+what they show of it changed (not for an edit of its prose); a rebuild with nothing changed renders
+no page. Only pages that were verified (read back) are stored, and only once the whole build has
+verified (a failing build stores nothing). The cache is a cache: a file that cannot be read is
+rendered again, one that cannot be written is skipped.
 """
 
 from __future__ import annotations

@@ -72,7 +72,12 @@ def page(opendata: OpenData, budgets: list[Brief], lang: str, catalogues=None) -
     return {"dictionary": dictionary(lang, catalogues),
             "documents": documents(budgets, lang, catalogues), "catalogue_years": years,
             "site_package": "data/datapackage.json", "schema": "data/schema/data.schema.json",
-            "site_package_size": size_text(size(opendata.site_files["data/datapackage.json"]))}
+            "site_package_size": site_package_size(opendata)}
+
+
+def site_package_size(opendata: OpenData) -> str:
+    """The size of the site's data package as the data page prints it."""
+    return size_text(size(opendata.site_files["data/datapackage.json"]))
 
 
 def downloads(opendata: OpenData, db: DepartmentBudget, lang: str, catalogues=None) -> list[dict[str, Any]]:

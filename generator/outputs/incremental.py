@@ -36,7 +36,7 @@ class Incremental:
     env: Any
     _body: Any
     _sources: dict[tuple[str, int], Path] | None = None
-    _shown: dict[tuple, set[str]] | None = None
+    _shown: dict[tuple, list[str]] | None = None
     opendata: Any
     catalogues: Any
     department_context: Any
@@ -100,19 +100,19 @@ class Incremental:
         where = self._sources.get((db.department_slug, year))
         return self.pages.file(where) if where else ""
 
-    def index_sources(self, page: IndexPage) -> list[str]:
-        """The hashes of the budget files an index page shows: a search page none, a history page its
-        document's files of every year, a year's pages that year's and the year before's, the rest every file."""
+    def index_shows(self, page: IndexPage) -> list[str]:
+        """What an index page shows, for its key: the digests of the briefs it is made from (its
+        documents' names, totals and money by function and source: compute/brief.py), so that an edit of a
+        document's prose renders no index page again. A search page none, a history page its document's
+        briefs of every year, a year's pages that year's, the rest every brief."""
         if page.shows == "nothing":
             return []
         if self._shown is None:  # by slug and by year, once
             self._shown = {}
             for db in self.content.budgets:
-                self._shown.setdefault(("slug", db.slug), set()).add(self.source_key(db, db.year))
-                for year in (db.year, db.year + 1, None):
-                    self._shown.setdefault(("year", year), set()).add(self.source_key(db, db.year))
-        found = self._shown.get(("slug", page.slug) if page.shows == "slug" else ("year", page.year), set())
-        return sorted(found)
+                for where in (("slug", db.slug), ("year", db.year), ("year", None)):
+                    self._shown.setdefault(where, []).append(db.brief.digest)
+        return self._shown.get(("slug", page.slug) if page.shows == "slug" else ("year", page.year), [])
 
     def render_body(self, context: dict, path: str) -> Markup:
         """The document's sections (一–八), the same in the page and the PDF."""

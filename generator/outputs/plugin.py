@@ -16,7 +16,6 @@ from __future__ import annotations
 import errno
 import logging
 import os
-from collections import defaultdict
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -29,6 +28,7 @@ from pelican.utils import get_relative_path, path_to_url
 
 from generator import catalogue as catalogue_module
 from generator.cli import summary
+from generator.compute.brief import Brief
 from generator.compute.budget import DepartmentBudget
 from generator.compute.phrasebook import phrasebooks
 from generator.core.diagnostics import Issue, sort_key
@@ -142,7 +142,7 @@ class BudgetGenerator(Incremental, Generator):
         the Markdown pages once in memory, so that a template mistake stops the build here, before anything is written."""
         problems = district.reconcile_district(self.content.budgets)
         for page in self.index_pages():
-            key = self.pages.key("index", page.path, *self.index_sources(page), *page.key)  # the files it shows
+            key = self.pages.key("index", page.path, *self.index_shows(page), *page.key)  # the briefs it shows
             if self.pages.has(key):
                 self.outputs[page.path] = (partial(self.pages.text, key), None, key)
                 continue
@@ -170,26 +170,26 @@ class BudgetGenerator(Incremental, Generator):
 
     def index_pages(self) -> list[IndexPage]:
         """The landing page and the language, data, district and search pages (their variables made when rendered)."""
-        by_year: dict[int, list[DepartmentBudget]] = defaultdict(list)
-        for db in self.content.budgets:
-            by_year[db.year].append(db)
-        years = sorted(by_year, reverse=True)
+        briefs = [db.brief for db in self.content.budgets]  # all they show (their key: index_shows)
+        years = sorted({b.year for b in briefs}, reverse=True)
+        by_year: dict[int, list[Brief]] = {year: [b for b in briefs if b.year == year] for year in years}
 
         def landing() -> dict:
             return dict(**self.common(self.langs[0], "", ""), years=years, by_year=by_year, langs=tuple(self.langs))
 
         def lang_index(lang: str) -> dict:
             return dict(**self.common(lang, f"{lang}/", f"{self.other[lang]}/"), years=years, by_year=by_year,
-                        views={(db.slug, db.year): IndexView(db.brief, lang, self.catalogues) for db in self.content.budgets})
+                        views={(b.slug, b.year): IndexView(b, lang, self.catalogues) for b in briefs})
 
         def data(lang: str) -> dict:
             return dict(**self.common(lang, f"{lang}/data/", f"{self.other[lang]}/data/"),
-                        **datapage.page(self.opendata, [db.brief for db in self.content.budgets], lang, self.catalogues))
+                        **datapage.page(self.opendata, briefs, lang, self.catalogues))
 
         pages = [IndexPage("index.html", "landing", landing)]
         for lang in self.langs:
             pages.append(IndexPage(f"{lang}/index.html", "lang_index", partial(lang_index, lang)))
-            pages.append(IndexPage(f"{lang}/data/index.html", "data", partial(data, lang)))
+            pages.append(IndexPage(f"{lang}/data/index.html", "data", partial(data, lang),
+                                   key=(datapage.site_package_size(self.opendata),)))
         searches = [IndexPage(path, name, partial(dict, v), "nothing", key=tuple(v["bundles"]))
                     for path, name, v in search.pages(self)]
         return pages + district.district_pages(self) + searches

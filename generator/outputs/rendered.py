@@ -50,9 +50,9 @@ class _Rendered:
 @dataclass
 class IndexPage:
     """An index page to write: its template's variables are made only when it is rendered (a page in
-    the cache needs none of them, so no document is loaded for it). `shows`, what its key is made of:
-    "year" (that year's budget files and the year before's), "slug" (a history page: its document's
-    files of every year), "all" (every budget file), "nothing" (a search page)."""
+    the cache needs none of them, so no document is loaded for it). `shows`, the briefs its key is made of
+    (compute/brief.py: all an index page is given of the documents): "year" (that year's), "slug" (a history
+    page: its document's of every year), "all", "nothing" (a search page)."""
 
     path: str
     template: str
