@@ -26,6 +26,11 @@ class Deferred:
         """Whether it was read from the cache in this build (a file just computed: not until let go)."""
         return self._entry.reads > 0
 
+    @property
+    def computed_now(self) -> bool:
+        """Whether its file was computed in this build (not read from the cache), and is still in memory."""
+        return self._entry.value is not None and self._entry.reads == 0
+
     def full(self):
         """The computed DepartmentBudget."""
         return self._entry.documents()[self.slug][0]

@@ -147,3 +147,22 @@ def test_parts_begun_early_are_the_parts_pagefind_makes_from_the_written_site(di
     early = {p.relative_to(district["cold"]).as_posix(): p.read_bytes()
              for p in (district["cold"] / search.BUNDLE).rglob("*") if p.is_file()}
     assert early.keys() == late.keys() and [name for name in late if late[name] != early[name]] == []
+
+
+def test_the_parts_of_files_computed_in_this_build_are_made_first():
+    """plugin.document_pages makes the documents part by part (search.in_parts), the part an edit changed first,
+    so that its Pagefind run begins while the other documents are made (search.Early.ready)."""
+    class Doc:
+        def __init__(self, slug: str, fresh: bool):
+            self.slug, self.year, self.computed_now = slug, 2024, fresh
+
+    class Early:
+        count = 4
+
+    docs = [Doc(f"dept-{i}", i == 7) for i in range(20)]
+    parts = search.in_parts(Early(), docs)
+    assert [db.slug for _, db in parts[0][1]].count("dept-7") == 1  # the edited document's part first
+    assert [p for p, _ in parts[1:]] == sorted(p for p, _ in parts[1:])  # then the others, in order
+    assert sorted(n for _, dbs in parts for n, _ in dbs) == list(range(20))  # every document once, with its place
+    assert all(search.shard_of(f"zh/2024/{db.slug}/index.html", 4) == p for p, dbs in parts for _, db in dbs)
+    assert search.in_parts(None, docs) == [(0, list(enumerate(docs)))]

@@ -88,22 +88,23 @@ class BudgetGenerator(Incremental, Generator):
         self.context["budgets"] = self.content.budgets
 
     def document_pages(self) -> None:
-        """Each document's data files and pages, one document at a time: a document read from the compute
-        cache is let go once done (deferred.Deferred), so a district's documents are never all in memory. Then
-        the indexes. Any problem stops the build here."""
+        """Each document's data files and pages, one at a time (one read from the compute cache is let go once
+        done: deferred.Deferred), then the indexes. Any problem stops the build here."""
         self.opendata = OpenData([], self.content.report, DataCache(self.pages, self.source_key),  # data/: once per document
                                  lambda year: catalogue_module.load(year, Path(self.path)))
-        problems: list[Issue] = []
-        for db in self.content.budgets:
-            self.opendata.add(db)
-            for lang in self.langs:
-                problems += self.document_outputs(db, lang)
-            if hasattr(db, "release"):
-                db.release()
-        if not problems:
-            search.start(self)  # the search index's changed parts, while the rest is made
+        found: dict[int, list[Issue]] = {}  # by the document's place in the content (the order they are reported in)
+        early = search.Early.of(self)  # the search index's parts, each begun as soon as its pages are made
+        for part, dbs in search.in_parts(early, self.content.budgets):
+            for n, db in dbs:
+                self.opendata.add(db)
+                found[n] = [i for lang in self.langs for i in self.document_outputs(db, lang)]
+                getattr(db, "release", lambda: None)()
+            if early is not None and not any(found.values()):
+                early.ready(part)
+        if early is not None and not any(found.values()):
+            early.close()
         self.opendata.finish()
-        problems += self.render_indexes()
+        problems = [i for n in sorted(found) for i in found[n]] + self.render_indexes()
         if problems:
             stop(problems, self.budget.messages_lang)
 

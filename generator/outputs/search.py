@@ -65,8 +65,9 @@ from generator.outputs.search_parts import (
     steady,
     trees,
 )
+from generator.present.render import department_url
 
-__all__ = ["BUNDLE", "bundle", "shard_count", "shard_of", "steady", "index", "start", "pages", "register"]
+__all__ = ["BUNDLE", "Early", "in_parts", "bundle", "shard_count", "shard_of", "steady", "index", "start", "pages", "register"]
 
 STAMP = "search.json"  # in the cache folder: what the last build's index was made from
 _STARTED: dict[str, Started] = {}  # the parts start() began, by build folder, for index() to wait for
@@ -176,35 +177,80 @@ def index_shards(site: Path, previous: Path | None, documents: list[str], count:
     return {**stamp, "indexed": sorted({*todo, *early}), "begun early": sorted(early)}  # these two for the record only
 
 
-def start(gen) -> None:
-    """Once the document pages are rendered (or found in the page cache) and before the index pages,
-    the data files and the writing: Pagefind begun on the parts whose pages are not the published
-    build's (by token, relink.py), over links of the pages' files in the page cache. `index()` waits
-    for them; it indexes again whatever this guessed wrong (a page it did not know of)."""
-    if not gen.budget.search:
-        return
-    site = Path(gen.output_path).resolve()
-    documents = sorted(p for p in gen.outputs if p.endswith(".html") and shard_of(p, 1) is not None)
-    count = shard_count(len(documents), gen.budget.search_shards)
-    if count == 1:
-        return
-    previous = publish.previous_build(site)
-    published = (publish.read_manifest(publish.manifest_path(previous), previous) if previous is not None else None) or {}
-    parts, _, same = plan(previous, documents, count, gen.budget.cache_dir(gen.settings["PATH"]) / STAMP)
-    todo = {i: found for i, found in parts.items()
-            if i not in same or any(published.get(p, [None])[:1] != [gen.outputs[p][2]] for p in found)}
-    if not todo:  # every part linked at the end (index())
-        return
-    shutil.rmtree(site / BUNDLE, ignore_errors=True)
+class Early:
+    """The parts of the index begun while the build goes on. As soon as a part's document pages are rendered
+    (or found in the page cache), and if they are not the published build's (by token, relink.py), Pagefind
+    begins on it over links of the pages' files in the page cache (`ready`), while the other documents, the
+    index pages, the data files and the writing are made. `index()` waits for them; it indexes again
+    whatever this guessed wrong (a page it did not know of)."""
 
-    def source(page: str) -> Path | str:
-        text, _, token = gen.outputs[page]
+    def __init__(self, gen, documents: list[str]):
+        self.gen, self.documents = gen, sorted(documents)
+        self.site = Path(gen.output_path).resolve()
+        self.count = shard_count(len(documents), gen.budget.search_shards)
+        previous = publish.previous_build(self.site)
+        self.published = (publish.read_manifest(publish.manifest_path(previous), previous)
+                          if previous is not None else None) or {}
+        self.parts, _, self.same = plan(previous, self.documents, self.count,
+                                        gen.budget.cache_dir(gen.settings["PATH"]) / STAMP)
+        self.waiting = set(self.parts)  # not yet looked at
+        self.started: Started | None = None
+
+    @classmethod
+    def of(cls, gen, documents: list[str] | None = None) -> Early | None:
+        """For the document pages of `gen`'s content (or `documents`); None without search, or for a site
+        whose index is made whole (one part)."""
+        if not gen.budget.search:
+            return None
+        if documents is None:
+            documents = [f"{department_url(lang, db.year, db.slug)}index.html"
+                         for db in gen.content.budgets for lang in gen.langs]
+        early = cls(gen, documents)
+        return early if early.count > 1 else None
+
+    def ready(self, shard: int) -> None:
+        """Part `shard`'s pages are made: Pagefind begun on it, unless it is linked at the end (index())."""
+        self.waiting.discard(shard)
+        found = self.parts[shard]
+        tokens = {p: self.gen.outputs.get(p, (None, None, None))[2] for p in found}
+        if shard in self.same and all(self.published.get(p, [None])[:1] == [tokens[p]] for p in found):
+            return
+        if self.started is None:
+            shutil.rmtree(self.site / BUNDLE, ignore_errors=True)
+            tmp = Path(tempfile.mkdtemp(prefix=".search-", dir=self.site.parent))
+            self.started = _STARTED[str(self.site)] = Started(self.documents, self.site, tmp)
+        self.started.add(shard, found, self._source)
+
+    def close(self) -> None:
+        """Every document page made: the parts not yet looked at (those no document fell into)."""
+        for shard in sorted(self.waiting):
+            self.ready(shard)
+
+    def _source(self, page: str) -> Path | str:
+        text, _, token = self.gen.outputs[page]
         if token is not None:
-            return gen.pages.source(token)
+            return self.gen.pages.source(token)
         return text() if callable(text) else text
 
-    tmp = Path(tempfile.mkdtemp(prefix=".search-", dir=site.parent))
-    _STARTED[str(site)] = Started(documents, todo, trees(tmp, todo, source, site), site, tmp)
+
+def in_parts(early: Early | None, budgets: list) -> list[tuple[int, list[tuple[int, Any]]]]:
+    """The documents (with their place in `budgets`) by part of the index, the parts of files computed in
+    this build first (deferred.Deferred), so that the part an edit changed is begun while the other
+    documents are made; one part without `early`."""
+    if early is None:
+        return [(0, list(enumerate(budgets)))]
+    parts: dict[int, list[tuple[int, Any]]] = {}
+    for n, db in enumerate(budgets):
+        parts.setdefault(shard_of(f"zh/{db.year}/{db.slug}/", early.count) or 0, []).append((n, db))
+    fresh = {part for part, dbs in parts.items() if any(getattr(db, "computed_now", True) for _, db in dbs)}
+    return sorted(parts.items(), key=lambda item: (item[0] not in fresh, item[0]))
+
+
+def start(gen) -> None:
+    """Every part whose pages are not the published build's begun at once, once every document page is made."""
+    early = Early.of(gen, [p for p in gen.outputs if p.endswith(".html") and shard_of(p, 1) is not None])
+    if early is not None:
+        early.close()
 
 
 def link_shard(site: Path, previous: Path, shard: int, found: list[str]) -> bool:

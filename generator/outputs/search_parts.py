@@ -8,6 +8,7 @@ import atexit
 import hashlib
 import json
 import os
+import queue
 import re
 import shutil
 import subprocess
@@ -56,24 +57,38 @@ def bundle(shard: int) -> str:
 
 
 class Started:
-    """The parts of the index `start()` began: Pagefind runs in a thread of their own while the build goes on."""
+    """The parts of the index begun early (search.Early): each part is added as soon as its pages are made,
+    and indexed by Pagefind in one of two threads of their own (two runs at a time) while the build goes on."""
 
-    def __init__(self, documents: list[str], parts: dict[int, list[str]], runs: list, site: Path, tmp: Path):
-        self.documents, self.parts = documents, parts
+    def __init__(self, documents: list[str], site: Path, tmp: Path):
+        self.documents, self.site, self.tmp = documents, site, tmp
+        self.parts: dict[int, list[str]] = {}
         self.problems: list[str] = []
-        self.thread = threading.Thread(target=self._run, args=(runs, site, tmp), daemon=True)
-        self.thread.start()
+        self._queue: queue.Queue = queue.Queue()
+        self._threads = [threading.Thread(target=self._work, daemon=True) for _ in range(2)]
+        for thread in self._threads:
+            thread.start()
 
-    def _run(self, runs: list, site: Path, tmp: Path) -> None:
-        try:
-            self.problems = run_batches(runs, site)
-        except Exception as exc:  # noqa: BLE001 — reported by wait(), in the build's own thread
-            self.problems = [f"{type(exc).__name__}: {exc}"]
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+    def add(self, shard: int, found: list[str], source: Callable[[str], Path | str]) -> None:
+        """Part `shard` (its pages `found`, their files or text from `source`) to be indexed."""
+        self.parts[shard] = found
+        self._queue.put(trees(self.tmp, {shard: found}, source, self.site)[0])
+
+    def _work(self) -> None:
+        while (run := self._queue.get()) is not None:
+            try:
+                problems = run_batches([run], self.site)
+            except Exception as exc:  # noqa: BLE001 — reported by wait(), in the build's own thread
+                problems = [f"{type(exc).__name__}: {exc}"]
+            self.problems += problems  # one list, appended to under the GIL
 
     def wait(self) -> list[str]:
-        self.thread.join()
+        """Every part added, indexed (its trees removed); what went wrong (empty: nothing)."""
+        for _ in self._threads:
+            self._queue.put(None)
+        for thread in self._threads:
+            thread.join()
+        shutil.rmtree(self.tmp, ignore_errors=True)
         return self.problems
 
 
