@@ -24,9 +24,8 @@ The build loads lazily (`lazy=True`): an unchanged file's documents are `Deferre
 and their brief (compute/brief.py, kept in the `.check` entry: what the index pages and the district's
 totals read), and the `.build` entry is unpickled only when something reads more of them (a page that is
 rendered again). So a rebuild after one edit loads that department's documents, not the district's.
-
 What does not belong to one file is worked out every time: duplicates (E204), the local catalogue's
-own issues (once per catalogue file), pages. So a warm run's issues equal a cold run's exactly.
+own issues (once per catalogue file), pages; so a warm run's issues equal a cold run's exactly.
 
 Pickle is acceptable here: the cache folder is the build's own (`BUDGET_CACHE`, default
 `.cache/` beside the content), written only by this code, as trusted as the code itself (whoever can
@@ -164,6 +163,7 @@ class Store:
         self.folder = folder
         self.version = version
         self.used: set[Path] = set()
+        self.hashes: dict[str, str] = {}  # each file's sha256 (hex), by its absolute path, as read
         self.hits = self.misses = 0
         self.freezes = gc.get_freeze_count() == 0  # never unfreeze what someone else froze
         self.frozen = False
@@ -173,7 +173,8 @@ class Store:
             data = path.read_bytes()
         except OSError:
             return None
-        return digest(self.version, shown, hashlib.sha256(data).digest())
+        self.hashes[str(path.absolute())] = sha = hashlib.sha256(data).hexdigest()  # the page keys' too (cache.py)
+        return digest(self.version, shown, bytes.fromhex(sha))
 
     @property
     def here(self) -> Path:
@@ -406,4 +407,4 @@ def cached_load(content: Path, root: Path | None, files: list[Path], phrasebooks
     store.prune()
     log.info("compute cache: %d files from the cache, %d read", store.hits, store.misses)
     budgets.sort(key=lambda db: (-db.year, db.slug))
-    return Content(budgets, sorted(_once(issues), key=sort_key), reports)
+    return Content(budgets, sorted(_once(issues), key=sort_key), reports, store.hashes)

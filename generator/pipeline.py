@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -37,6 +37,7 @@ class Content:
     budgets: list[DepartmentBudget]
     issues: list[Issue]
     reports: dict[tuple[str, int], Report]  # (slug, year) -> its reconciliation
+    hashes: dict[str, str] = field(default_factory=dict)  # the compute cache's: each file's sha256 by absolute path
 
     def report(self, db: DepartmentBudget) -> Report:
         found = self.reports[(db.slug, db.year)]

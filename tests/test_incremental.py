@@ -6,6 +6,7 @@ HTML it rendered, by output path), not by timing.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -61,7 +62,7 @@ def test_an_edit_of_prose_renders_its_pages_and_no_index(district, tmp_path):
     edited = build(district, tmp_path / "out", cache)
     # the index pages show the documents' briefs (names, totals, money by function and source), which prose
     # does not change; the data page prints the data package's size, so it is rendered if that changed
-    data = [f"{lang}/data/index.html" for lang in ("zh", "en") if edited[f"{lang}/data/index.html"] != first[f"{lang}/data/index.html"]]
+    data = [page for page in ("zh/data/index.html", "en/data/index.html") if edited[page] != first[page]]
     assert sorted(renders(cache)) == sorted(["zh/2024/anting-city-operations/index.html",
                                              "en/2024/anting-city-operations/index.html", *data])
     assert "本段为测试所加。" in edited["zh/2024/anting-city-operations/index.html"].decode()
@@ -180,3 +181,15 @@ def test_the_page_cache_key_leaves_out_only_the_code_that_cannot_change_a_page(t
     render = code / "present" / "render.py"
     render.write_text(render.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     assert version() != before
+
+
+def test_a_budget_file_is_hashed_once_per_build(tmp_path):
+    """The page keys use the hashes the compute cache read the files with (pipeline.Content.hashes)."""
+    from generator.outputs.cache import PageCache
+
+    seed = tmp_path / "budget.yaml"
+    seed.write_text("year: 2024\n", encoding="utf-8")
+    known = PageCache.of(tmp_path / "pages", str(tmp_path), tmp_path, tmp_path, {}, {str(seed.absolute()): "read before"})
+    assert known.file(seed) == "read before"  # not read again
+    fresh = PageCache.of(tmp_path / "pages", str(tmp_path), tmp_path, tmp_path, {})
+    assert fresh.file(seed) == hashlib.sha256(b"year: 2024\n").hexdigest()

@@ -69,26 +69,31 @@ class PageCache:
         self.read = 0  # cached pages whose text was read (the rest were linked from the published build)
         self.own: set[str] = set()  # what this build stored
         self.renders: list[str] = []  # what this build rendered, in order
-        self._files: dict[Path, str] = {}
+        self.hashes: dict[str, str] = {}  # budget files' sha256 (hex), by absolute path
 
     @classmethod
-    def of(cls, folder: Path, theme: str, content: Path, budgets: Path, settings: dict) -> PageCache:
+    def of(cls, folder: Path, theme: str, content: Path, budgets: Path, settings: dict,
+           hashes: dict[str, str] | None = None) -> PageCache:
+        """`hashes`: the budget files' hashes as the compute cache read them (pipeline.Content.hashes)."""
         code = Path(generator.__file__).resolve().parent
         # the theme's place too: the PDF's HTML links its stylesheets by absolute file: URL
         rendering = tree_digest(code, skip=tuple(code / name for name in NOT_RENDERING))
         version = digest(rendering, str(Path(theme).resolve()), tree_digest(Path(theme)),
                          tree_digest(content, skip=(budgets,)),
                          settings_digest(settings), versions(_PACKAGES))
-        return cls(folder, version)
+        cache = cls(folder, version)
+        cache.hashes.update(hashes or {})
+        return cache
 
     def file(self, path: Path) -> str:
-        """The hash of a budget file (read once per build)."""
-        if path not in self._files:
+        """The hash of a budget file (read once per build: `hashes`, by absolute path, may hold it already)."""
+        where = str(path.absolute())
+        if where not in self.hashes:
             try:
-                self._files[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+                self.hashes[where] = hashlib.sha256(path.read_bytes()).hexdigest()
             except OSError:
-                self._files[path] = f"unreadable {time.time()}"  # never a hit
-        return self._files[path]
+                self.hashes[where] = f"unreadable {time.time()}"  # never a hit
+        return self.hashes[where]
 
     def key(self, *parts: str) -> str:
         return digest(self.version, *parts)

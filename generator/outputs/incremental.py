@@ -50,11 +50,13 @@ class Incremental:
         document is not loaded (deferred.Deferred): its key needs only what other files decide."""
         folder = department_url(lang, db.year, db.slug)
         name, page = f"{folder}{pdf_name(db, lang)}", f"{folder}index.html"
-        # the page also shows what other files decide: the years it is published in, its data files
+        # the page also shows what other files decide: the years it is published in, its data files' sizes
+        # (what they are made of: their token in the page cache, DataCache)
         years = district.navigation_years(self.content.budgets, db)
-        around = json.dumps([years, datapage.downloads(self.opendata, db, lang, self.catalogues)], default=str,
-                            sort_keys=True)
-        key = self.pages.key(self.source_key(db, db.year), self.source_key(db, db.year - 1), db.slug, lang, around)
+        data = self.opendata.documents[(db.year, db.slug)][1].token or json.dumps(
+            datapage.downloads(self.opendata, db, lang, self.catalogues), default=str, sort_keys=True)
+        key = self.pages.key(self.source_key(db, db.year), self.source_key(db, db.year - 1), db.slug, lang,
+                             repr(years), data)
         if self.pages.has(f"{key}.page") and (not self.budget.pdf or self.pages.has(f"{key}.pdf")):
             self.outputs[page] = (partial(self.pages.text, f"{key}.page"), None, f"{key}.page")
             if self.budget.pdf:  # its HTML's hash is kept beside it: the HTML is read only if the PDF is not cached

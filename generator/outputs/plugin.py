@@ -76,7 +76,7 @@ class BudgetGenerator(Incremental, Generator):
         self.outputs: dict[str, tuple[str | Callable[[], str], dict | None, str | None]] = {}
         self.pdf_jobs: list[tuple[str, pdf.Job]] = []
         self.pages = PageCache.of(self.budget.cache_dir(self.path) / "pages", self.theme, Path(self.path),
-                                  self.budget.budgets(self.path), self.settings)
+                                  self.budget.budgets(self.path), self.settings, self.content.hashes)
         try:
             self.document_pages()
         except BaseException:
