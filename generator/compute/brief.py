@@ -84,7 +84,7 @@ class Brief:
         last = db.figures.get("last_year.total")
         b = db.budget
         catalogue = db.ledger.catalogue.functional
-        return cls(
+        brief = cls(
             slug=db.slug, year=db.year, kind=db.kind, department_slug=db.department_slug, source_path=db.source_path,
             slug_at=db.where(("department", "slug")),
             budget=Names(b.name, Department(b.department.slug, b.department.name, b.department.supervisor), b.kind,
@@ -93,3 +93,5 @@ class Brief:
             last_year_total=last.value if last is not None else None,
             functions=dict(sorted(functions.items())), sources=dict(sources),
             classes={code: (e.zh, e.en) for code, e in catalogue.items() if len(code) == 3})
+        _ = brief.digest  # made once, here: kept with the brief in the compute cache (its .check entry)
+        return brief

@@ -59,6 +59,7 @@ class PageCache:
 
     def __init__(self, folder: Path, version: str):
         self.folder = folder
+        self._folder = os.fspath(folder)
         self.version = version
         # what this build stored, by key: its staged file (written at once, so that a district's pages are
         # not all held in memory; renamed into place by commit()), or the text itself where it could not be
@@ -98,13 +99,15 @@ class PageCache:
     def key(self, *parts: str) -> str:
         return digest(self.version, *parts)
 
-    def _path(self, key: str, suffix: str = ".html") -> Path:
-        return self.folder / key[:2] / f"{key}{suffix}"
+    def _path(self, key: str, suffix: str = ".html") -> str:
+        # a string, not a Path: a rebuild at district scale looks up ~7,500 entries, and pathlib costs more than the lookup
+        return os.path.join(self._folder, key[:2], key + suffix)
 
     def get(self, key: str) -> str | None:
         path = self._path(key)
         try:
-            text = path.read_text(encoding="utf-8")
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
         except (OSError, UnicodeDecodeError):
             return None
         self.used.add(key)
@@ -132,7 +135,8 @@ class PageCache:
             return staged
         if key not in self.own:
             self.read += 1  # a cached page, not one this build rendered
-        return (staged if isinstance(staged, Path) else self._path(key)).read_text(encoding="utf-8")
+        with open(staged if isinstance(staged, Path) else self._path(key), encoding="utf-8") as f:
+            return f.read()
 
     def source(self, key: str) -> Path | str:
         """Where a page `has()` found or this build stored is now (its staged or stored file), or its text:
@@ -140,7 +144,7 @@ class PageCache:
         staged = self.pending.get(key)
         if isinstance(staged, str):
             return staged
-        return staged if isinstance(staged, Path) else self._path(key)
+        return staged if isinstance(staged, Path) else Path(self._path(key))
 
     def get_bytes(self, key: str) -> bytes | None:
         """Stored bytes (not a page: not counted), e.g. a document's data files (opendata.py)."""
@@ -149,7 +153,8 @@ class PageCache:
             return staged
         path = staged if isinstance(staged, Path) else self._path(key, ".bin")
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as f:
+                data = f.read()
         except OSError:
             return None
         self.used.add(key)
@@ -172,7 +177,7 @@ class PageCache:
     def _stage(self, key: str, content: str | bytes) -> None:
         self.used.add(key)
         self.own.add(key)
-        path = self._path(key, ".bin" if isinstance(content, bytes) else ".html")
+        path = Path(self._path(key, ".bin" if isinstance(content, bytes) else ".html"))
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
