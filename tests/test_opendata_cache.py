@@ -110,7 +110,7 @@ def test_a_damaged_cache_file_is_generated_again(content, tmp_path, calls):
     blobs = [p for p in tmp_path.rglob("*.bin") if not p.name.endswith(".list.bin")]
     assert len(blobs) == len(content.budgets) + 1  # and data/datapackage.json; beside each blob its listing
     assert len(list(tmp_path.rglob("*.list.bin"))) == len(content.budgets)
-    stored = [cache.pages._path(cache.key(db), ".bin") for db in content.budgets[:2]]
+    stored = [Path(cache.pages._path(cache.key(db), ".bin")) for db in content.budgets[:2]]
     stored[0].write_bytes(stored[0].read_bytes()[:100])  # cut short
     stored[1].write_bytes(b"not a blob")
     calls.clear()
@@ -118,7 +118,7 @@ def test_a_damaged_cache_file_is_generated_again(content, tmp_path, calls):
     assert cache.generated == calls["workbook"] == 0  # the listings are whole: nothing read yet
     assert again.files == before  # read when written: the damaged ones generated again
     assert cache.generated == calls["workbook"] == 2
-    listed = cache.pages._path(f"{cache.key(content.budgets[0])}.list", ".bin")
+    listed = Path(cache.pages._path(f"{cache.key(content.budgets[0])}.list", ".bin"))
     listed.write_bytes(b'{"sizes": []}')  # JSON, but not a whole listing
     calls.clear()
     third, cache = build(content, tmp_path)
