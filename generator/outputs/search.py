@@ -280,12 +280,14 @@ def run_shards(site: Path, parts: dict[int, list[str]], budget: BudgetSettings) 
 def html_pages(site: Path) -> list[str]:
     """The HTML files Pagefind reads (every one but its own), relative to the site, sorted."""
     found = []
-    for folder, subdirs, files in os.walk(site):
-        rel = os.path.relpath(folder, site)
+    top = os.path.join(os.fspath(site), "")
+    for folder, subdirs, files in os.walk(top):
+        rel = folder[len(top):]  # "" for the site itself; string slicing, not relpath: ~7,700 folders at N=1,000
         if rel == BUNDLE:
             subdirs[:] = []
             continue
-        found += [os.path.normpath(os.path.join(rel, f)) for f in files if f.endswith(".html")]
+        prefix = f"{rel}/" if rel else ""
+        found += [prefix + f for f in files if f.endswith(".html")]
     return sorted(found)
 
 
