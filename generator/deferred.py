@@ -71,7 +71,7 @@ class BuildEntry:
     def documents(self) -> dict:
         if self.value is None:
             found = self.store.get(self.key, ".build")
-            if found is None:  # removed or damaged since the build began: a fault of the cache (faults.guard_writes)
+            if found is None:  # removed or damaged since the build began: a fault of the cache (guard.guard_writes)
                 raise FileNotFoundError(errno.ENOENT, "a compute cache entry went missing during the build",
                                         str(self.store._path(self.key, ".build")))
             _, kept = found

@@ -35,7 +35,7 @@ from generator.core.diagnostics import Issue, sort_key
 from generator.core.labels import Label
 from generator.core.sanitise import clean
 from generator.core.settings import BudgetSettings, SettingsError
-from generator.outputs import datapage, district, faults, pdf, relink, search, shard
+from generator.outputs import datapage, district, guard, pdf, relink, search, shard
 from generator.outputs.buildlog import BuildFailed, report, show_issues, stop
 from generator.outputs.cache import PageCache, TemplateCache
 from generator.outputs.datafiles import DataCache, OpenData
@@ -343,7 +343,7 @@ def start(pelican) -> None:
         lang = pelican.settings.get("BUDGET_MESSAGES_LANG")
         lang = lang if lang in ("zh", "en") else BudgetSettings().messages_lang
         stop(exc.issues, lang)
-    faults.guard_writes(pelican, budget)
+    guard.guard_writes(pelican, budget)
     wait_after_failure(pelican)
 
 
