@@ -9,7 +9,7 @@ A rebuild renders only the pages whose inputs changed; the others are taken from
   Pelican, Jinja2, Markdown and lxml;
 - for a document's page and its PDF's HTML: its budget file and, when there is one, the same
   department's file of the year before (the narrative compares with it), its slug and language,
-  the years it is published in and its data files' sizes;
+  the years it is published in and its data files' token (what the sizes it shows are made of);
 - for an index page: the briefs of the documents it shows (compute/brief.py: their names, totals and
   money by function and source, all an index page is given of them; a year's pages: that year's; a
   history page: its document's of every year; the language index and landing page: all).

@@ -57,6 +57,7 @@ from generator.outputs.search_parts import (
     TIMEOUT,
     Started,
     bundle,
+    department_part,
     link_tree,
     run_batches,
     shard_command,
@@ -241,7 +242,7 @@ def in_parts(early: Early | None, budgets: list) -> list[tuple[int, list[tuple[i
         return [(0, list(enumerate(budgets)))]
     parts: dict[int, list[tuple[int, Any]]] = {}
     for n, db in enumerate(budgets):
-        parts.setdefault(shard_of(f"zh/{db.year}/{db.slug}/", early.count) or 0, []).append((n, db))
+        parts.setdefault(department_part(db.slug.split("/")[0], early.count), []).append((n, db))
     fresh = {part for part, dbs in parts.items() if any(getattr(db, "computed_now", True) for _, db in dbs)}
     return sorted(parts.items(), key=lambda item: (item[0] not in fresh, item[0]))
 

@@ -48,7 +48,12 @@ def shard_of(page: str, count: int) -> int | None:
     found = _DOCUMENT.match(page)
     if found is None or found[1] == OVERVIEW:  # the district overview: not a document (E448 keeps the name)
         return None
-    return int.from_bytes(hashlib.sha256(found[1].encode()).digest()[:4], "big") % count
+    return department_part(found[1], count)
+
+
+def department_part(department: str, count: int) -> int:
+    """The part of a department's pages (every year, language and unit of it): a hash of its slug."""
+    return int.from_bytes(hashlib.sha256(department.encode()).digest()[:4], "big") % count
 
 
 def bundle(shard: int) -> str:
