@@ -119,7 +119,7 @@ def test_search_finds_a_project_in_the_browser_under_a_sub_path(browser, example
 
 
 def test_a_part_begun_early_that_fails_stops_the_build_when_it_is_waited_for(tmp_path, monkeypatch):
-    """search.start() runs Pagefind beside the build; its failure is E449 where index() waits for it."""
+    """search.Early runs Pagefind beside the build; its failure is E449 where index() waits for it."""
     from generator.core.settings import BudgetSettings
     from generator.outputs import search_parts
 
@@ -144,7 +144,7 @@ def test_a_part_begun_early_that_fails_stops_the_build_when_it_is_waited_for(tmp
         outputs = {page: ((site / page).read_text(encoding="utf-8"), None, None)}
 
     Generator.settings = settings
-    search.start(Generator())
+    search.Early.of(Generator(), [page]).close()
     assert str(site.resolve()) in search._STARTED  # begun
 
     class Pelican:

@@ -94,7 +94,7 @@ def test_an_edit_indexes_only_its_departments_part(district):
     shard = search.shard_of(f"zh/2024/{district['slug']}/index.html", SHARDS)
     changed = {name for name in seen["edited"] if seen["edited"][name] != seen["again"][name]}
     assert changed == {search.bundle(shard)}
-    # begun as soon as the document pages were made (search.start), from their files in the page cache
+    # begun as soon as the document pages were made (search.Early), from their files in the page cache
     assert seen["stamp"]["begun early"] == [shard] and seen["stamp"]["indexed"] == [shard]
 
 
@@ -135,7 +135,7 @@ def test_the_browser_finds_pages_of_every_part(browser, district):  # noqa: F811
 
 
 def test_parts_begun_early_are_the_parts_pagefind_makes_from_the_written_site(district, tmp_path):
-    """search.start() links the pages' files in the page cache; run_shards() links the written pages."""
+    """search.Early links the pages' files in the page cache; run_shards() links the written pages."""
     from generator.core.settings import BudgetSettings
 
     site = tmp_path / "site"

@@ -68,7 +68,7 @@ from generator.outputs.search_parts import (
 )
 from generator.present.render import department_url
 
-__all__ = ["BUNDLE", "Early", "in_parts", "bundle", "shard_count", "shard_of", "steady", "index", "start", "pages", "register"]
+__all__ = ["BUNDLE", "Early", "in_parts", "bundle", "shard_count", "shard_of", "steady", "index", "pages", "register"]
 
 STAMP = "search.json"  # in the cache folder: what the last build's index was made from
 _STARTED: dict[str, Started] = {}  # the parts start() began, by build folder, for index() to wait for
@@ -245,13 +245,6 @@ def in_parts(early: Early | None, budgets: list) -> list[tuple[int, list[tuple[i
         parts.setdefault(department_part(db.slug.split("/")[0], early.count), []).append((n, db))
     fresh = {part for part, dbs in parts.items() if any(getattr(db, "computed_now", True) for _, db in dbs)}
     return sorted(parts.items(), key=lambda item: (item[0] not in fresh, item[0]))
-
-
-def start(gen) -> None:
-    """Every part whose pages are not the published build's begun at once, once every document page is made."""
-    early = Early.of(gen, [p for p in gen.outputs if p.endswith(".html") and shard_of(p, 1) is not None])
-    if early is not None:
-        early.close()
 
 
 def link_shard(site: Path, previous: Path, shard: int, found: list[str]) -> bool:
