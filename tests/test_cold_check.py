@@ -44,9 +44,12 @@ def test_a_pattern_set_selects_what_fnmatch_selects_before_and_after_it_forgets(
     pairs = [(n, Figure(AMOUNT, Decimal(i))) for i, n in enumerate(names)]
     expected = {n: f for n, f in pairs if any(fnmatch.fnmatchcase(n, p) for p in patterns)}
     glob = claim_labels._Glob(patterns)
-    assert glob.select(pairs) == expected and list(glob.select(pairs)) == list(expected)  # remembered: same answer
+    kind = claim_labels._index(dict(pairs)).with_value[AMOUNT]
+    assert glob.select(kind) == expected and list(glob.select(kind)) == list(expected)  # remembered: same answer
     monkeypatch.setattr(claim_labels._Glob, "REMEMBERED", 3)
-    assert glob.select(reversed(pairs)) == expected and len(glob.answers) <= len(names)
+    backwards = claim_labels._index(dict(reversed(pairs))).with_value[AMOUNT]
+    assert list(glob.select(backwards)) == list(reversed(expected)) and len(glob.asked) <= len(names)
+    assert glob.select(None) == {}
 
 
 def test_a_selection_is_remembered_for_one_figures_mapping_only():

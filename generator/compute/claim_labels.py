@@ -16,7 +16,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from generator.compute.figures import AMOUNT, PERCENT, Claim, Figure
@@ -150,8 +150,17 @@ def _select(figures: dict[str, Figure], patterns: list[str], kind: str) -> dict[
     index = _index(figures)
     key = (tuple(patterns), kind)
     if key not in index.selected:
-        index.selected[key] = _patterns(key[0]).select(index.with_value.get(kind, ()))
+        index.selected[key] = _patterns(key[0]).select(index.with_value.get(kind))
     return index.selected[key]
+
+
+class _Kind:
+    """The figures of one kind with a value, in their order, and their names as a set."""
+
+    def __init__(self):
+        self.figures: dict[str, Figure] = {}
+        self.names: frozenset[str] = frozenset()
+        self.order: dict[str, int] = {}
 
 
 @dataclass
@@ -160,7 +169,7 @@ class _Index:
     their order), and each selection by name patterns (a document's claims name the same labels)."""
 
     figures: dict[str, Figure]
-    with_value: dict[str, list[tuple[str, Figure]]]
+    with_value: dict[str, _Kind]
     selected: dict[tuple[tuple[str, ...], str], dict[str, Figure]]
 
 
@@ -169,37 +178,43 @@ _INDEX: list[_Index] = []  # the figures last asked about: one document is check
 
 def _index(figures: dict[str, Figure]) -> _Index:
     if not _INDEX or _INDEX[0].figures is not figures:
-        with_value: dict[str, list[tuple[str, Figure]]] = {}
+        with_value: dict[str, _Kind] = {}
         for k, f in figures.items():
             if f.value is not None:
-                with_value.setdefault(f.kind, []).append((k, f))
+                kind = with_value.get(f.kind) or with_value.setdefault(f.kind, _Kind())
+                kind.order[k] = len(kind.order)
+                kind.figures[k] = f
+        for kind in with_value.values():
+            kind.names = frozenset(kind.order)
         _INDEX[:] = [_Index(figures, with_value, {})]
     return _INDEX[0]
 
 
 class _Glob:
-    """Name patterns (`project.x.*`) as one compiled match, as fnmatchcase reads each of them,
-    remembering each name's answer: every document of a district asks about the same names
-    (table cells, classes), and the match costs far more than the lookup."""
+    """Name patterns (`project.x.*`) as one compiled match, remembering which names match: every
+    document of a district has mostly the same names (table cells, classes), and matching them one
+    by one costs far more than a set intersection."""
 
     REMEMBERED = 100_000  # names, at most (then forgotten: a very large district)
 
     def __init__(self, patterns: tuple[str, ...]):
         self.match = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns)).match
-        self.answers: dict[str, bool] = {}
+        self.asked: set[str] = set()
+        self.matching: set[str] = set()
 
-    def select(self, named: Iterable[tuple[str, Figure]]) -> dict[str, Figure]:
-        """The (name, figure) pairs whose names match, in their order."""
-        if len(self.answers) > self.REMEMBERED:
-            self.answers.clear()
-        selected = {}
-        for name, figure in named:
-            hit = self.answers.get(name)
-            if hit is None:
-                hit = self.answers[name] = self.match(name) is not None
-            if hit:
-                selected[name] = figure
-        return selected
+    def select(self, kind: _Kind | None) -> dict[str, Figure]:
+        """The figures of `kind` whose names match, in their order."""
+        if kind is None:
+            return {}
+        new = kind.names - self.asked
+        if new:
+            if len(self.asked) + len(new) > self.REMEMBERED:
+                self.asked, self.matching = set(), set()
+                new = kind.names
+            self.asked |= new
+            self.matching.update(name for name in new if self.match(name))
+        hits = self.matching & kind.names
+        return {name: kind.figures[name] for name in sorted(hits, key=kind.order.__getitem__)}
 
 
 @functools.lru_cache(maxsize=4096)
