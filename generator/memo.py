@@ -47,6 +47,7 @@ import os
 import pickle
 import shutil
 import time
+from collections import namedtuple
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,7 @@ from generator.load.validate import check_meaning, parse
 from generator.reconcile.report import reconcile
 from generator.reconcile.units import units_issues
 
-FORMAT = "memo-3"
+FORMAT = "memo-4"
 CACHE_DAYS = 30
 KEEP_VERSIONS = 3  # other versions' folders kept (a branch switched back and forth), the most recent first
 _PACKAGES = ("pydantic", "pydantic-core", "pyyaml", "ruamel.yaml", "babel", "markdown", "nh3")
@@ -99,18 +100,16 @@ def version(content: Path, phrasebooks, profile: str) -> str:
                   json.dumps(books, sort_keys=True, ensure_ascii=False, default=str), profile)
 
 
-class _Figure:
-    __slots__ = ("value",)
-
-    def __init__(self, value):
-        self.value = value
+_Figure = namedtuple("_Figure", "value")  # a figure as last_year.computed reads it
 
 
 class Previous:
-    """What next year's file reads of a computed document (`last_year.computed`, `.year`), without the rest."""
+    """What next year's file reads of a computed document (`last_year.computed`, `.year`), without the rest,
+    and its digest, which a next year's entry was computed with (kept: not worked out again every build)."""
 
-    def __init__(self, year: int, values: dict):
+    def __init__(self, year: int, values: dict, digest: str):
         self.year = year
+        self.digest = digest
         self._values = values
         self._figures: dict[str, _Figure] | None = None
 
@@ -120,19 +119,20 @@ class Previous:
             self._figures = {k: _Figure(v) for k, v in self._values.items()}
         return self._figures
 
-    @classmethod
-    def of(cls, db) -> Previous:
+    @staticmethod
+    def kept(db) -> tuple[str, int, dict, str]:
+        """What an entry keeps of a computed document for next year's file: (slug, year, values, digest)."""
         f = db.figures
-        names = [k for k in f if k in ("total", "operating_costs") or k.startswith(("income.", "function.", "three_public."))]
-        return cls(db.year, {k: f[k].value for k in names})
-
-    def values(self) -> dict:
-        return dict(self._values)
+        names = [k for k in f if k in ("total", "operating_costs") or k.startswith(("income.", "three_public."))
+                 or (k.startswith("function.") and k.count(".") == 1)]
+        return db.slug, db.year, {k: f[k].value for k in names}, _figures_digest(db)
 
 
 def _figures_digest(previous) -> str:
     if previous is None:
         return "-"
+    if isinstance(previous, Previous):
+        return previous.digest
     return digest(str(previous.year), repr(sorted(last_year.computed(previous).items())))
 
 
@@ -154,7 +154,7 @@ class Entry:
     depends: str = ""  # the hash of last year's figures it was computed with
     issues: list[Issue] = field(default_factory=list)  # E240 or the reconciliations' issues, in order
     ok: bool = False  # every document computed
-    previous: list[tuple[str, int, dict]] = field(default_factory=list)  # (slug, year, figure values) per document
+    previous: list[tuple[str, int, dict, str]] = field(default_factory=list)  # Previous.kept of each document
     kept: list[Brief] = field(default_factory=list)  # the brief of each published document, in order
 
 
@@ -344,8 +344,8 @@ def cached_load(content: Path, root: Path | None, files: list[Path], phrasebooks
                 continue
             if deferred:
                 build = BuildEntry(store, key)
-                for slug, year, values in entry.previous:
-                    computed[(slug, year)] = Previous(year, values)
+                for slug, year, values, figures in entry.previous:
+                    computed[(slug, year)] = Previous(year, values, figures)
                 for brief in entry.kept:
                     doc = Deferred(build, brief)
                     reports[(doc.slug, doc.year)] = doc
@@ -358,8 +358,8 @@ def cached_load(content: Path, root: Path | None, files: list[Path], phrasebooks
                     reports[(db.slug, db.year)] = report
                     budgets.append(db)
             else:
-                for slug, year, values in entry.previous:
-                    computed[(slug, year)] = Previous(year, values)
+                for slug, year, values, figures in entry.previous:
+                    computed[(slug, year)] = Previous(year, values, figures)
         else:
             if prepared is None:  # a cached file whose last year changed (or never computed): read it again
                 _, prepared = prepare(path, shown)  # the same bytes (the key): the same issues as cached
@@ -388,7 +388,7 @@ def cached_load(content: Path, root: Path | None, files: list[Path], phrasebooks
                         reports[(db.slug, db.year)] = report
                         budgets.append(db)
             entry.issues, entry.ok = found, True
-            entry.previous = [(db.slug, db.year, Previous.of(db).values()) for db in dbs]
+            entry.previous = [Previous.kept(db) for db in dbs]
             entry.kept = [db.brief for db, _ in kept]
             issues += found
             store.put(key, ".check", entry)
@@ -397,8 +397,8 @@ def cached_load(content: Path, root: Path | None, files: list[Path], phrasebooks
                 budgets[len(budgets) - len(kept):] = deferred_docs = [Deferred(build, db.brief) for db, _ in kept]
                 for doc in deferred_docs:
                     reports[(doc.slug, doc.year)] = doc
-                for slug, year, values in entry.previous:  # what next year's file reads of them
-                    computed[(slug, year)] = Previous(year, values)
+                for slug, year, values, figures in entry.previous:  # what next year's file reads of them
+                    computed[(slug, year)] = Previous(year, values, figures)
         if not keep and (entry.department, entry.year + 1) not in wanted:
             for slug in entry.docs:
                 computed.pop((slug, entry.year), None)

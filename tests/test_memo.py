@@ -240,3 +240,16 @@ def test_a_lazy_build_computes_a_changed_file_and_defers_the_rest(content, tmp_p
     db = next(db for db in lazy.budgets if db.slug in in_memory)
     db.release()
     assert db._entry.value is None and db.tables and db.loaded  # read again from the cache
+
+
+def test_an_entry_keeps_of_a_document_exactly_what_next_years_file_reads(content):
+    from generator.compute import last_year
+    from generator.core.digests import digest
+
+    for db in load_content(content, root=content, keep=True).budgets:
+        slug, year, values, figures = memo.Previous.kept(db)
+        kept = memo.Previous(year, values, figures)
+        assert (slug, year) == (db.slug, db.year)
+        assert last_year.computed(kept) == last_year.computed(db)
+        assert figures == digest(str(year), repr(sorted(last_year.computed(kept).items())))
+        assert len(values) < len(db.figures) / 2  # not every figure: only what last_year.computed reads
