@@ -13,6 +13,7 @@ reports like any error (`pelican -r` goes on watching and rebuilds after the fix
 
 from __future__ import annotations
 
+import atexit
 import gc
 import logging
 import os
@@ -336,6 +337,8 @@ def start(pelican) -> None:
     # the build keeps ~10⁶ objects for its whole run (caches, manifests, listings): collecting every 700
     # allocations scans them again and again (≈ 0.5 s of an edit rebuild at N=1,000; benchmarks/district.py)
     gc.set_threshold(50_000, 20, 10)
+    atexit.unregister(gc.freeze)  # once per process, however many builds it runs
+    atexit.register(gc.freeze)  # nor scanned again at exit: the interpreter's last collections took ≈ 0.4 s
     show_issues()
     try:
         budget = BudgetSettings.of(pelican.settings)
