@@ -156,3 +156,42 @@ def test_a_part_begun_early_that_fails_stops_the_build_when_it_is_waited_for(tmp
     (found,) = stopped
     assert found.code == "E449" and "part broke" in found.message("en")
     assert not list(tmp_path.glob(".search-*")) and not list(site.parent.glob(".search-*"))  # its trees are gone
+
+
+def test_a_build_that_stops_after_a_part_has_begun_kills_its_pagefind_run(tmp_path, monkeypatch):
+    """`pelican -r` goes on after a failed build: the parts it began are not left running into a thrown-away folder."""
+    import time
+
+    from generator.core.settings import BudgetSettings
+    from generator.outputs import plugin, search_parts
+
+    monkeypatch.setattr(search_parts, "shard_command",
+                        lambda tree, out: [sys.executable, "-c", "import time; time.sleep(60)"])
+    site, page = tmp_path / "site", "zh/2024/town/index.html"
+    (site / page).parent.mkdir(parents=True)
+    (site / page).write_text('<html lang="zh"><body data-pagefind-body>镇</body></html>', encoding="utf-8")
+    settings = {"OUTPUT_PATH": str(site), "BUDGET_MESSAGES_LANG": "en", "BUDGET_SEARCH_SHARDS": 2,
+                "PATH": str(tmp_path / "content")}
+
+    class Generator:
+        budget = BudgetSettings.of(settings)
+        output_path = str(site)
+        outputs = {page: ((site / page).read_text(encoding="utf-8"), None, None)}
+
+    Generator.settings = settings
+
+    class Pelican:
+        def run(self):
+            search.Early.of(Generator(), [page]).close()
+            while not search_parts._LIVE:  # Pagefind (here: a sleep) running
+                time.sleep(0.05)
+            raise BuildFailed("a problem found after the part began")
+
+    pelican = Pelican()
+    pelican.settings = settings
+    plugin.wait_after_failure(pelican)
+    began = time.monotonic()
+    with pytest.raises(BuildFailed):
+        pelican.run()
+    assert time.monotonic() - began < 30 and not search_parts._LIVE and not search._STARTED
+    assert not list(site.parent.glob(".search-*"))  # its trees are gone

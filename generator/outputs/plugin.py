@@ -326,7 +326,11 @@ def wait_after_failure(pelican) -> None:
         if failed:
             wait_for_changes("", pelican.settings)
         failed = True
-        run()
+        try:
+            run()
+        except BaseException:
+            search.abandon()  # its Pagefind runs would go on into a build folder thrown away
+            raise
         failed = False
 
     pelican.run = watched_run

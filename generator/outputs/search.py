@@ -68,7 +68,7 @@ from generator.outputs.search_parts import (
 )
 from generator.present.render import department_url
 
-__all__ = ["BUNDLE", "Early", "in_parts", "bundle", "shard_count", "shard_of", "steady", "index", "pages", "register"]
+__all__ = ["BUNDLE", "Early", "abandon", "in_parts", "bundle", "shard_count", "shard_of", "steady", "index", "pages", "register"]
 
 STAMP = "search.json"  # in the cache folder: what the last build's index was made from
 _STARTED: dict[str, Started] = {}  # the parts start() began, by build folder, for index() to wait for
@@ -232,6 +232,12 @@ class Early:
         if token is not None:
             return self.gen.pages.source(token)
         return text() if callable(text) else text
+
+
+def abandon() -> None:
+    """A build stopped (`pelican -r` goes on to the next): the parts it began are not waited for."""
+    while _STARTED:
+        _STARTED.popitem()[1].cancel()
 
 
 def in_parts(early: Early | None, budgets: list) -> list[tuple[int, list[tuple[int, Any]]]]:

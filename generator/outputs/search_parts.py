@@ -70,6 +70,7 @@ class Started:
         self.parts: dict[int, list[str]] = {}
         self.problems: list[str] = []
         self._queue: queue.Queue = queue.Queue()
+        self.cancelled = False
         self._threads = [threading.Thread(target=self._work, daemon=True) for _ in range(2)]
         for thread in self._threads:
             thread.start()
@@ -81,6 +82,8 @@ class Started:
 
     def _work(self) -> None:
         while (run := self._queue.get()) is not None:
+            if self.cancelled:
+                continue
             try:
                 problems = run_batches([run], self.site)
             except Exception as exc:  # noqa: BLE001 — reported by wait(), in the build's own thread
@@ -95,6 +98,13 @@ class Started:
             thread.join()
         shutil.rmtree(self.tmp, ignore_errors=True)
         return self.problems
+
+
+    def cancel(self) -> None:
+        """The build stopped: the parts not begun are dropped, the runs going on killed, the trees removed."""
+        self.cancelled = True
+        _kill_live()
+        self.wait()
 
 
 def shard_command(tree: Path, out: Path) -> list[str]:
