@@ -118,20 +118,10 @@ def test_search_finds_a_project_in_the_browser_under_a_sub_path(browser, example
     assert not problems, problems
 
 
-def test_a_part_begun_early_that_fails_stops_the_build_when_it_is_waited_for(tmp_path, monkeypatch):
-    """search.Early runs Pagefind beside the build; its failure is E449 where index() waits for it."""
+def _one_page_site(tmp_path):
+    """A written site of one document page, in two parts of the index, and a generator that made it."""
     from generator.core.settings import BudgetSettings
-    from generator.outputs import search_parts
 
-    monkeypatch.setattr(search_parts, "shard_command",
-                        lambda tree, out: [sys.executable, "-c", "import sys; sys.exit('part broke')"])
-    stopped = []
-
-    def stop(issues, lang):
-        stopped.extend(issues)
-        raise BuildFailed("stopped")
-
-    monkeypatch.setattr(search, "stop", stop)
     site, page = tmp_path / "site", "zh/2024/town/index.html"
     (site / page).parent.mkdir(parents=True)
     (site / page).write_text('<html lang="zh"><body data-pagefind-body>镇</body></html>', encoding="utf-8")
@@ -144,6 +134,23 @@ def test_a_part_begun_early_that_fails_stops_the_build_when_it_is_waited_for(tmp
         outputs = {page: ((site / page).read_text(encoding="utf-8"), None, None)}
 
     Generator.settings = settings
+    return site, page, settings, Generator
+
+
+def test_a_part_begun_early_that_fails_stops_the_build_when_it_is_waited_for(tmp_path, monkeypatch):
+    """search.Early runs Pagefind beside the build; its failure is E449 where index() waits for it."""
+    from generator.outputs import search_parts
+
+    monkeypatch.setattr(search_parts, "shard_command",
+                        lambda tree, out: [sys.executable, "-c", "import sys; sys.exit('part broke')"])
+    stopped = []
+
+    def stop(issues, lang):
+        stopped.extend(issues)
+        raise BuildFailed("stopped")
+
+    monkeypatch.setattr(search, "stop", stop)
+    site, page, settings, Generator = _one_page_site(tmp_path)
     search.Early.of(Generator(), [page]).close()
     assert str(site.resolve()) in search._STARTED  # begun
 
@@ -162,23 +169,11 @@ def test_a_build_that_stops_after_a_part_has_begun_kills_its_pagefind_run(tmp_pa
     """`pelican -r` goes on after a failed build: the parts it began are not left running into a thrown-away folder."""
     import time
 
-    from generator.core.settings import BudgetSettings
     from generator.outputs import plugin, search_parts
 
     monkeypatch.setattr(search_parts, "shard_command",
                         lambda tree, out: [sys.executable, "-c", "import time; time.sleep(60)"])
-    site, page = tmp_path / "site", "zh/2024/town/index.html"
-    (site / page).parent.mkdir(parents=True)
-    (site / page).write_text('<html lang="zh"><body data-pagefind-body>镇</body></html>', encoding="utf-8")
-    settings = {"OUTPUT_PATH": str(site), "BUDGET_MESSAGES_LANG": "en", "BUDGET_SEARCH_SHARDS": 2,
-                "PATH": str(tmp_path / "content")}
-
-    class Generator:
-        budget = BudgetSettings.of(settings)
-        output_path = str(site)
-        outputs = {page: ((site / page).read_text(encoding="utf-8"), None, None)}
-
-    Generator.settings = settings
+    site, page, settings, Generator = _one_page_site(tmp_path)
 
     class Pelican:
         def run(self):
