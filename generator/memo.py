@@ -344,8 +344,8 @@ def cached_load(content: Path, root: Path | None, files: list[Path], phrasebooks
                 continue
             if deferred:
                 build = BuildEntry(store, key)
-                for slug, year, values, figures in entry.previous:
-                    computed[(slug, year)] = Previous(year, values, figures)
+                for slug, year, values, figures_digest in entry.previous:
+                    computed[(slug, year)] = Previous(year, values, figures_digest)
                 for brief in entry.kept:
                     doc = Deferred(build, brief)
                     reports[(doc.slug, doc.year)] = doc
@@ -358,8 +358,8 @@ def cached_load(content: Path, root: Path | None, files: list[Path], phrasebooks
                     reports[(db.slug, db.year)] = report
                     budgets.append(db)
             else:
-                for slug, year, values, figures in entry.previous:
-                    computed[(slug, year)] = Previous(year, values, figures)
+                for slug, year, values, figures_digest in entry.previous:
+                    computed[(slug, year)] = Previous(year, values, figures_digest)
         else:
             if prepared is None:  # a cached file whose last year changed (or never computed): read it again
                 _, prepared = prepare(path, shown)  # the same bytes (the key): the same issues as cached
@@ -397,8 +397,8 @@ def cached_load(content: Path, root: Path | None, files: list[Path], phrasebooks
                 budgets[len(budgets) - len(kept):] = deferred_docs = [Deferred(build, db.brief) for db, _ in kept]
                 for doc in deferred_docs:
                     reports[(doc.slug, doc.year)] = doc
-                for slug, year, values, figures in entry.previous:  # what next year's file reads of them
-                    computed[(slug, year)] = Previous(year, values, figures)
+                for slug, year, values, figures_digest in entry.previous:  # what next year's file reads of them
+                    computed[(slug, year)] = Previous(year, values, figures_digest)
         if not keep and (entry.department, entry.year + 1) not in wanted:
             for slug in entry.docs:
                 computed.pop((slug, entry.year), None)

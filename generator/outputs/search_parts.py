@@ -99,7 +99,6 @@ class Started:
         shutil.rmtree(self.tmp, ignore_errors=True)
         return self.problems
 
-
     def cancel(self) -> None:
         """The build stopped: the parts not begun are dropped, the runs going on killed, the trees removed."""
         self.cancelled = True
